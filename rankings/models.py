@@ -1,0 +1,130 @@
+from django.conf import settings
+from django.db import IntegrityError, models, transaction
+from django.utils import timezone
+
+from rankings.catalog import IMDB_TITLE_URL, TMDB_MOVIE_URL, CatalogMovie
+
+
+class MovieQuerySet(models.QuerySet):
+    def from_catalog(self, found: CatalogMovie) -> "Movie":
+        """The stored film for a catalog result, created or refreshed by its tmdb/imdb id."""
+        if found.tmdb_id:
+            lookup = {"tmdb_id": found.tmdb_id}
+        elif found.imdb_id:
+            lookup = {"imdb_id": found.imdb_id}
+        else:
+            raise ValueError("A catalog film needs a tmdb_id or an imdb_id")
+        values = {
+            "title": found.title[:300],
+            "original_title": found.original_title[:300],
+            "year": found.year,
+            "release_date": found.release_date,
+            "overview": found.overview,
+            "poster_url": found.poster_url[:500],
+            "popularity": found.popularity,
+            "runtime": found.runtime,
+            "genres": ", ".join(found.genres)[:300],
+        }
+        if found.tmdb_id and found.imdb_id:
+            values["imdb_id"] = found.imdb_id
+        try:
+            # A savepoint, so that losing a race with a concurrent insert leaves the outer
+            # transaction usable and we can read the winner's row.
+            with transaction.atomic():
+                movie, _ = self.update_or_create(**lookup, defaults=values)
+        except IntegrityError:
+            values.pop("imdb_id", None)
+            movie, _ = self.update_or_create(**lookup, defaults=values)
+        return movie
+
+
+class Movie(models.Model):
+    tmdb_id = models.PositiveIntegerField(unique=True, null=True, blank=True)
+    imdb_id = models.CharField(max_length=16, unique=True, null=True, blank=True)
+    title = models.CharField(max_length=300)
+    original_title = models.CharField(max_length=300, blank=True)
+    year = models.PositiveSmallIntegerField(null=True, blank=True)
+    release_date = models.DateField(null=True, blank=True)
+    overview = models.TextField(blank=True)
+    poster_url = models.URLField(max_length=500, blank=True)
+    popularity = models.FloatField(default=0)
+    runtime = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Minutes")
+    genres = models.CharField(max_length=300, blank=True)
+
+    objects = MovieQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["title", "year"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(tmdb_id__isnull=False) | models.Q(imdb_id__isnull=False),
+                name="movie_has_an_id",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.year})" if self.year else self.title
+
+    @property
+    def catalog_id(self) -> str:
+        return str(self.tmdb_id) if self.tmdb_id else (self.imdb_id or "")
+
+    @property
+    def page_url(self) -> str:
+        if self.tmdb_id:
+            return TMDB_MOVIE_URL.format(self.tmdb_id)
+        return IMDB_TITLE_URL.format(self.imdb_id) if self.imdb_id else ""
+
+    @property
+    def page_label(self) -> str:
+        return "View on TMDB" if self.tmdb_id else "View on IMDb"
+
+
+class RankingQuerySet(models.QuerySet):
+    def for_user(self, user) -> "RankingQuerySet":
+        return self.filter(user=user)
+
+    def rate(self, *, user, movie: Movie, rating: int, rated_at=None) -> "Ranking":
+        """Create or re-rate the user's one ranking of a film."""
+        values = {"rating": rating, "rated_at": rated_at or timezone.localdate()}
+        try:
+            with transaction.atomic():
+                ranking, _ = self.update_or_create(user=user, movie=movie, defaults=values)
+        except IntegrityError:
+            # A concurrent request (a double click) inserted the row first; update that one.
+            ranking, _ = self.update_or_create(user=user, movie=movie, defaults=values)
+        return ranking
+
+
+class Ranking(models.Model):
+    RATINGS = [(n, f"{n} star" if n == 1 else f"{n} stars") for n in range(1, 6)]
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="rankings"
+    )
+    movie = models.ForeignKey(Movie, on_delete=models.PROTECT, related_name="rankings")
+    rating = models.PositiveSmallIntegerField(choices=RATINGS)
+    rated_at = models.DateField(default=timezone.localdate)
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    objects = RankingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-rated_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "movie"], name="one_ranking_per_user_and_movie"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(rating__gte=1, rating__lte=5), name="rating_between_1_and_5"
+            ),
+        ]
+        indexes = [models.Index(fields=["user", "-rated_at"], name="ranking_user_rated_at")]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.movie} · {self.rating}"
+
+    @property
+    def stars(self) -> str:
+        return "★" * self.rating + "☆" * (5 - self.rating)

@@ -1,0 +1,200 @@
+import csv
+from datetime import date
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import HttpResponseClientRefresh
+from django_htmx.middleware import HtmxDetails
+
+from rankings.catalog import CatalogError, CatalogMovie, get_catalog
+from rankings.forms import RankingFilterForm, RateFilmForm, RatingForm, SearchForm
+from rankings.models import Movie, Ranking
+
+PAGE_SIZE = 25
+
+
+def _get_ranking_for_user(request, ranking_id: int) -> Ranking:
+    return get_object_or_404(
+        Ranking.objects.select_related("movie"), pk=ranking_id, user=request.user
+    )
+
+
+def _ranked_by_catalog_id(user, films: list[CatalogMovie]) -> dict[str, Ranking]:
+    """The user's existing rankings of these catalog films, keyed by catalog id."""
+    tmdb_ids = [f.tmdb_id for f in films if f.tmdb_id]
+    imdb_ids = [f.imdb_id for f in films if f.imdb_id and not f.tmdb_id]
+    rankings = Ranking.objects.for_user(user).select_related("movie")
+    found = rankings.filter(movie__tmdb_id__in=tmdb_ids) | rankings.filter(
+        movie__imdb_id__in=imdb_ids
+    )
+    return {r.movie.catalog_id: r for r in found}
+
+
+@require_GET
+def find(request):
+    """Find a film: the page, or only its results region for htmx's live search."""
+    results: list[CatalogMovie] = []
+    error = ""
+    form = SearchForm(request.GET or None)
+    if request.GET:
+        if form.is_valid():
+            try:
+                results = get_catalog().search(form.cleaned_data["q"])[:20]
+            except CatalogError as exc:
+                error = exc.message
+        else:
+            error = form.errors["q"][0]
+    ranked = _ranked_by_catalog_id(request.user, results)
+    rows = [(film, ranked.get(film.catalog_id)) for film in results]
+    context = {"form": form, "rows": rows, "error": error, "searched": bool(request.GET)}
+    htmx: HtmxDetails = request.htmx
+    template = (
+        "rankings/find.html#search-results" if htmx and not htmx.boosted else "rankings/find.html"
+    )
+    return render(request, template, context)
+
+
+@require_POST
+def rate(request):
+    """Rate a catalog film from the search results (creates the Movie on first rating)."""
+    form = RateFilmForm(request.POST)
+    if not form.is_valid():
+        return _rating_error(request, " ".join(e for errs in form.errors.values() for e in errs))
+    try:
+        film = get_catalog().get(form.cleaned_data["film"])
+    except CatalogError as exc:
+        return _rating_error(request, exc.message)
+    movie = Movie.objects.from_catalog(film)
+    ranking = Ranking.objects.rate(
+        user=request.user, movie=movie, rating=form.cleaned_data["rating"]
+    )
+    if request.htmx:
+        return render(
+            request,
+            "rankings/find.html#result-row",
+            {"film": film, "ranking": ranking, "saved": True},
+        )
+    messages.success(request, f"Rated {movie} {ranking.rating} of 5.")
+    return redirect(_back_to(request, reverse("find")))
+
+
+def _rating_error(request, message: str) -> HttpResponse:
+    if request.htmx:
+        return render(
+            request, "rankings/_message.html", {"message": message, "level": "error"}, status=422
+        )
+    messages.error(request, message)
+    return redirect(_back_to(request, reverse("find")))
+
+
+def _back_to(request, fallback: str) -> str:
+    """Where a no-JavaScript form post returns to: the page it came from, on this site only."""
+    nxt = request.POST.get("next", "")
+    return nxt if nxt.startswith("/") and not nxt.startswith("//") else fallback
+
+
+@require_GET
+def ranking_list(request):
+    filters = RankingFilterForm(request.GET or None)
+    rankings = Ranking.objects.for_user(request.user).select_related("movie")
+    if stars := filters.stars_filter():
+        rankings = rankings.filter(rating=stars)
+    page = Paginator(rankings.order_by(*filters.ordering()), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "page": page,
+        "filters": filters,
+        "query": query.urlencode(),
+        "total": Ranking.objects.for_user(request.user).count(),
+    }
+    return render(request, "rankings/list.html", context)
+
+
+@require_POST
+def change_rating(request, ranking_id: int):
+    ranking = _get_ranking_for_user(request, ranking_id)
+    form = RatingForm(request.POST)
+    if not form.is_valid():
+        return _row_error(request, ranking, form.errors["rating"][0])
+    ranking.rating = form.cleaned_data["rating"]
+    ranking.save(update_fields=["rating", "updated"])
+    if request.htmx:
+        return render(
+            request, "rankings/list.html#ranking-row", {"ranking": ranking, "saved": True}
+        )
+    messages.success(request, f"{ranking.movie} is now rated {ranking.rating} of 5.")
+    return redirect(_back_to(request, reverse("ranking_list")))
+
+
+def _row_error(request, ranking: Ranking, message: str) -> HttpResponse:
+    if request.htmx:
+        context = {"ranking": ranking, "row_error": message}
+        return render(request, "rankings/list.html#ranking-row", context, status=422)
+    messages.error(request, message)
+    return redirect(_back_to(request, reverse("ranking_list")))
+
+
+@require_POST
+def delete_ranking(request, ranking_id: int):
+    ranking = _get_ranking_for_user(request, ranking_id)
+    title = str(ranking.movie)
+    ranking.delete()
+    if request.htmx:
+        # The row removes itself (hx-swap="delete"); the count above the table is refreshed.
+        return HttpResponse("")
+    messages.success(request, f"Deleted your ranking of {title}.")
+    return redirect(_back_to(request, reverse("ranking_list")))
+
+
+def delete_all(request):
+    """GET asks for confirmation; POST deletes every ranking of the user."""
+    rankings = Ranking.objects.for_user(request.user)
+    if request.method == "POST":
+        deleted, _ = rankings.delete()
+        messages.success(request, f"Deleted all {deleted} of your rankings.")
+        if request.htmx:
+            return HttpResponseClientRefresh()
+        return redirect("ranking_list")
+    if request.method != "GET":
+        return HttpResponse(status=405, headers={"Allow": "GET, POST"})
+    return render(request, "rankings/delete_all.html", {"count": rankings.count()})
+
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _csv_safe(value) -> str:
+    """Neutralise spreadsheet formula injection: a leading quote makes the cell plain text."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+
+
+@require_GET
+def export_csv(request):
+    rankings = (
+        Ranking.objects.for_user(request.user)
+        .select_related("movie")
+        .order_by("-rated_at", "movie__title")
+    )
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="movie-rankings-{date.today():%Y-%m-%d}.csv"'
+    )
+    writer = csv.writer(response)
+    writer.writerow(["title", "year", "rating", "rated_at", "tmdb_id", "imdb_id"])
+    for r in rankings.iterator(chunk_size=1000):
+        m = r.movie
+        writer.writerow(
+            [
+                _csv_safe(v)
+                for v in (m.title, m.year, r.rating, r.rated_at.isoformat(), m.tmdb_id, m.imdb_id)
+            ]
+        )
+    return response
