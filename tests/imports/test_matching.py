@@ -1,0 +1,508 @@
+from datetime import date, datetime, timedelta
+from itertools import count
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from imports.matching import (
+    HIGH,
+    LOW,
+    Match,
+    band_for,
+    baseline_match,
+    baseline_score,
+    match,
+    needs_details,
+    score_candidates,
+    split_year_hint,
+)
+from rankings.catalog import CatalogMovie
+
+_ids = count(1)
+EN_DASH = "\u2013"  # TMDB writes subtitles with an en dash, Prime with a hyphen
+
+
+def film(
+    title: str,
+    year: int | None = None,
+    *,
+    released: date | None = None,
+    popularity: float = 0.0,
+    original_title: str = "",
+    alternative_titles: tuple[str, ...] = (),
+    tmdb_id: int | None = None,
+) -> CatalogMovie:
+    return CatalogMovie(
+        title=title,
+        year=year,
+        release_date=released or (date(year, 6, 1) if year else None),
+        tmdb_id=tmdb_id or next(_ids),
+        popularity=popularity,
+        original_title=original_title,
+        alternative_titles=alternative_titles,
+    )
+
+
+def titles_and_years(movies) -> list[tuple[str, int | None]]:
+    return [(movie.title, movie.year) for movie in movies]
+
+
+# Exact titles, normalised --------------------------------------------------------------------
+
+
+def test_an_exact_title_that_clearly_wins_is_preselected():
+    hitch = film("Hitch", 2005)
+
+    result = match("Hitch", [hitch, film("Hitchcock", 2012)])
+
+    assert result.proposal == hitch
+    assert result.band == "High"
+    assert result.preselected
+    assert result.status == "matched"
+
+
+def test_the_reason_names_the_title_match_the_release_year_and_the_margin():
+    result = match("Hitch", [film("Hitch", 2005), film("Hitchcock", 2012)])
+
+    assert result.reason == "exact title · released 2005 · clear winner"
+
+
+def test_a_longer_title_that_starts_the_same_is_offered_as_an_alternative_only():
+    hitchcock = film("Hitchcock", 2012)
+
+    result = match("Hitch", [hitchcock, film("Hitch", 2005)])
+
+    assert result.proposal.title == "Hitch"
+    assert result.alternatives == (hitchcock,)
+
+
+def test_a_leading_article_is_ignored():
+    result = match("Matrix", [film("The Matrix Reloaded", 2003), film("The Matrix", 1999)])
+
+    assert result.proposal.title == "The Matrix"
+    assert result.band == "High"
+
+
+def test_accents_are_ignored():
+    result = match("Amelie", [film("Amélie", 2001)])
+
+    assert result.proposal.title == "Amélie"
+    assert result.band == "High"
+
+
+def test_an_ampersand_and_the_word_and_are_the_same():
+    result = match("Romeo & Juliet", [film("Romeo and Juliet", 1968)])
+
+    assert result.proposal.title == "Romeo and Juliet"
+    assert result.band == "High"
+
+
+def test_spacing_inside_a_word_does_not_matter():
+    result = match("Spiderman", [film("Spider-Man", 2002)])
+
+    assert result.proposal.title == "Spider-Man"
+    assert result.band == "High"
+
+
+# Subtitles ------------------------------------------------------------------------------------
+
+
+def test_the_kind_of_dash_before_a_subtitle_does_not_matter():
+    fallout = film(f"Mission: Impossible {EN_DASH} Fallout", 2018)
+
+    result = match("Mission: Impossible - Fallout", [film("Mission: Impossible", 1996), fallout])
+
+    assert result.proposal == fallout
+    assert result.reason.startswith("exact title")
+    assert result.band == "High"
+
+
+def test_a_prime_title_without_the_episode_part_still_matches():
+    new_hope = film(f"Star Wars: Episode IV {EN_DASH} A New Hope", 1977)
+    candidates = [film("Star Wars: The Force Awakens", 2015), new_hope]
+
+    result = match("Star Wars: A New Hope", candidates)
+
+    assert result.proposal == new_hope
+    assert result.band == "High"
+    assert result.reason.startswith("same title apart from a subtitle")
+
+
+def test_a_title_matching_only_the_main_part_of_another_film_is_not_preselected():
+    result = match("Mission: Impossible", [film(f"Mission: Impossible {EN_DASH} Fallout", 2018)])
+
+    assert result.status == "needs_review"
+    assert result.band == "Medium"
+
+
+# Sequel numbers ---------------------------------------------------------------------------------
+
+
+def test_sequel_numbers_must_agree():
+    result = match(
+        "Rocky II", [film("Rocky", 1976), film("Rocky III", 1982), film("Rocky II", 1979)]
+    )
+
+    assert titles_and_years([result.proposal]) == [("Rocky II", 1979)]
+    assert result.band == "High"
+
+
+def test_arabic_and_roman_numerals_are_the_same():
+    result = match("Rocky 2", [film("Rocky III", 1982), film("Rocky II", 1979)])
+
+    assert result.proposal.title == "Rocky II"
+    assert result.band == "High"
+
+
+def test_the_sequel_is_never_proposed_for_the_original():
+    result = match("Toy Story", [film("Toy Story 2", 1999), film("Toy Story 3", 2010)])
+
+    assert result.proposal is None
+    assert result.status == "unmatched"
+
+
+def test_the_original_is_never_proposed_for_the_sequel():
+    result = match("Rocky II", [film("Rocky III", 1982), film("Rocky", 1976)])
+
+    assert result.proposal is None
+    assert result.status == "unmatched"
+
+
+# Watch date and year hint -----------------------------------------------------------------------
+
+
+def test_a_film_released_after_the_watch_date_is_never_proposed():
+    remake = film("The Lion King", 2019, released=date(2019, 7, 12), popularity=90)
+    original = film("The Lion King", 1994, released=date(1994, 6, 24), popularity=60)
+
+    result = match("The Lion King", [remake, original], watched=datetime(2019, 3, 1, 20, 15))
+
+    assert result.proposal == original
+    assert result.band == "High"
+    assert remake not in result.alternatives
+
+
+def test_a_film_dated_only_by_a_year_after_the_watch_year_is_not_proposed():
+    later = CatalogMovie(title="Dune", year=2021, tmdb_id=438631)
+
+    result = match("Dune", [later], watched=date(2019, 5, 1))
+
+    assert result.proposal is None
+
+
+def test_a_prime_original_watched_the_evening_before_its_release_date_is_still_possible():
+    premiere = film("The Tomorrow War", 2021, released=date(2021, 7, 2))
+
+    result = match("The Tomorrow War", [premiere], watched=datetime(2021, 7, 1, 23, 30))
+
+    assert result.proposal == premiere
+
+
+def test_only_films_released_after_the_watch_date_leave_the_title_unmatched():
+    result = match("Halloween", [film("Halloween", 2018)], watched=date(2015, 10, 31))
+
+    assert result.status == "unmatched"
+    assert result.alternatives == ()
+    assert result.reason == "every candidate was released after you watched it"
+
+
+def test_remakes_released_before_the_watch_date_need_review_with_both_offered():
+    candidates = [film("Halloween", 1978), film("Halloween", 2007), film("Halloween", 2018)]
+
+    result = match("Halloween", candidates, watched=date(2015, 10, 31))
+
+    assert result.status == "needs_review"
+    assert result.band == "Medium"
+    offered = titles_and_years([result.proposal, *result.alternatives])
+    assert sorted(offered) == [("Halloween", 1978), ("Halloween", 2007)]
+    assert result.reason.endswith("2 films share this title")
+
+
+def test_a_year_in_the_prime_title_picks_that_remake():
+    candidates = [film("Halloween", 1978), film("Halloween", 2007), film("Halloween", 2018)]
+
+    result = match("Halloween (2007)", candidates, watched=date(2015, 10, 31))
+
+    assert titles_and_years([result.proposal]) == [("Halloween", 2007)]
+    assert result.band == "High"
+    assert "released 2007 as the title says" in result.reason
+
+
+def test_a_year_hint_given_by_the_caller_picks_that_remake():
+    candidates = [film("Halloween", 1978), film("Halloween", 2007)]
+
+    result = match("Halloween", candidates, year_hint=1978)
+
+    assert result.proposal.year == 1978
+    assert result.band == "High"
+
+
+def test_a_year_hint_no_candidate_agrees_with_keeps_the_match_out_of_high():
+    result = match("Halloween (2007)", [film("Halloween", 1978)])
+
+    assert result.proposal.year == 1978
+    assert result.status == "needs_review"
+    assert "title says 2007" in result.reason
+
+
+def test_the_year_and_bracket_tags_are_split_off_the_prime_title():
+    assert split_year_hint("Halloween (2007)") == ("Halloween", 2007)
+    assert split_year_hint("Mercy Black [dt./OV]") == ("Mercy Black", None)
+    assert split_year_hint("1917") == ("1917", None)
+
+
+# Popularity and margin --------------------------------------------------------------------------
+
+
+def test_popularity_breaks_a_tie_between_remakes_but_the_band_stays_medium():
+    older = film("Total Recall", 1990, popularity=30)
+    newer = film("Total Recall", 2012, popularity=20)
+
+    result = match("Total Recall", [newer, older])
+
+    assert result.proposal == older
+    assert result.alternatives == (newer,)
+    assert result.band == "Medium"
+
+
+def test_a_strongly_dominant_popularity_settles_a_tie_between_remakes():
+    famous = film("Ben-Hur", 1959, popularity=40)
+    obscure = film("Ben-Hur", 1925, popularity=3)
+
+    result = match("Ben-Hur", [obscure, famous])
+
+    assert result.proposal == famous
+    assert result.band == "High"
+    assert result.reason.endswith("most popular of 2 films with this title")
+
+
+def test_titles_differing_only_in_spacing_tie_and_popularity_decides():
+    blockbuster = film("Spider-Man", 2002, popularity=80)
+    short = film("Spiderman", 1969, popularity=2)
+
+    result = match("Spiderman", [short, blockbuster])
+
+    assert result.proposal == blockbuster
+    assert result.alternatives == (short,)
+    assert result.band == "High"
+
+
+# Other names ------------------------------------------------------------------------------------
+
+
+def test_the_original_title_matches_a_prime_title_in_the_films_own_language():
+    amelie = film("Amélie", 2001, original_title="Le Fabuleux Destin d'Amélie Poulain")
+
+    result = match("Le fabuleux destin d'Amélie Poulain", [film("Amélie Poulain", 2010), amelie])
+
+    assert result.proposal == amelie
+    assert result.band == "High"
+    assert result.reason.startswith("exact original title")
+
+
+def test_an_alternative_title_matches_a_translated_prime_title():
+    shawshank = film(
+        "The Shawshank Redemption", 1994, alternative_titles=("Die Verurteilten", "Rita Hayworth")
+    )
+
+    result = match("Die Verurteilten", [film("Die Unbestechlichen", 1987), shawshank])
+
+    assert result.proposal == shawshank
+    assert result.band == "High"
+    assert result.reason.startswith("exact alternative title")
+
+
+# Unknown and near-miss titles ----------------------------------------------------------------
+
+
+def test_a_title_not_in_the_catalog_stays_unmatched_with_weak_candidates_offered():
+    candidates = [film("Road Trip", 2000), film("Zoolander", 2001), film("Zodiac", 2007)]
+
+    result = match("Zzyzx", candidates)
+
+    assert result.proposal is None
+    assert result.status == "unmatched"
+    assert result.band == "Low"
+    assert len(result.alternatives) == 2
+    assert result.reason == "no close title in the catalog"
+
+
+def test_no_candidates_at_all_is_unmatched():
+    result = match("Anything", [])
+
+    assert result == Match(None, 0.0, "Low", "nothing found in the catalog", (), False, "unmatched")
+
+
+def test_a_title_one_letter_away_is_never_preselected():
+    result = match("The Ones Below", [film("The One Below", 2016)])
+
+    assert result.status == "needs_review"
+    assert result.band == "Medium"
+    assert result.reason.startswith("close title")
+
+
+def test_leftover_edition_noise_leads_to_review_not_preselection():
+    result = match("Mercy Black dt OV", [film("Mercy Black", 2019)])
+
+    assert result.proposal.title == "Mercy Black"
+    assert result.status == "needs_review"
+
+
+# Bands, alternatives, details -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("confidence", "band"),
+    [(1.0, "High"), (HIGH, "High"), (0.69, "Medium"), (LOW, "Medium"), (0.49, "Low"), (0, "Low")],
+)
+def test_bands_follow_the_thresholds(confidence, band):
+    assert band_for(confidence) == band
+
+
+def test_the_band_status_and_preselection_agree_with_the_confidence():
+    for result in (
+        match("Hitch", [film("Hitch", 2005)]),
+        match("Halloween", [film("Halloween", 1978), film("Halloween", 2007)]),
+        match("Zzyzx", [film("Zodiac", 2007)]),
+    ):
+        assert result.band == band_for(result.confidence)
+        assert result.preselected == (result.confidence >= HIGH)
+        assert (result.status == "matched") == result.preselected
+
+
+def test_alternatives_are_the_next_two_distinct_candidates():
+    toy_story = film("Toy Story", 1995)
+    duplicate = film("Toy Story", 1995, tmdb_id=toy_story.tmdb_id)
+    sequels = [film("Toy Story 2", 1999), film("Toy Story 3", 2010), film("Toy Story 4", 2019)]
+
+    result = match("Toy Story", [toy_story, duplicate, *sequels])
+
+    assert result.proposal == toy_story
+    assert len(result.alternatives) == 2
+    assert toy_story not in result.alternatives
+    assert all(alternative.title.startswith("Toy Story ") for alternative in result.alternatives)
+
+
+def test_details_would_help_when_the_leaders_are_close():
+    candidates = [film("Halloween", 1978), film("Halloween", 2007)]
+
+    assert needs_details(match("Halloween", candidates))
+    assert needs_details(score_candidates("Halloween", candidates))
+
+
+def test_details_would_help_when_the_best_title_is_not_exact():
+    candidates = [film("The Shawshank Redemption", 1994)]
+
+    assert needs_details(match("Die Verurteilten", candidates))
+    assert needs_details(score_candidates("Die Verurteilten", candidates))
+
+
+def test_details_are_not_needed_for_a_clear_winner_or_an_empty_search():
+    candidates = [film("Hitch", 2005), film("Hitchcock", 2012)]
+
+    assert not needs_details(match("Hitch", candidates))
+    assert not needs_details(score_candidates("Hitch", candidates))
+    assert not needs_details(match("Hitch", []))
+
+
+# The original design's baseline, and where it goes wrong ------------------------------------
+
+
+def test_the_baseline_weighs_title_similarity_and_agreement_with_the_watch_year():
+    hitch = film("Hitch", 2005)
+
+    assert baseline_score("Hitch", hitch, date(2005, 3, 1)) == pytest.approx(1.0)
+    assert baseline_score("Hitch", hitch, date(2006, 3, 1)) == pytest.approx(0.68)
+    assert baseline_score("Hitch", hitch, date(2010, 3, 1)) == pytest.approx(0.6)
+    assert baseline_score("Hitch", hitch, None) == pytest.approx(0.6)
+
+
+def test_the_baseline_offers_the_next_two_results_in_catalog_order():
+    candidates = [film("Hitchcock", 2012), film("Hitch", 2005), film("Hitcher", 1986)]
+
+    result = baseline_match("Hitch", datetime(2005, 3, 1), [*candidates, film("Hit", 2001)])
+
+    assert result.proposal == candidates[1]
+    assert result.alternatives == (candidates[0], candidates[2])
+
+
+def test_the_baseline_misses_an_old_classic_that_we_preselect():
+    casablanca = film("Casablanca", 1942)
+    watched = datetime(2020, 2, 14, 21, 0)
+
+    assert baseline_match("Casablanca", watched, [casablanca]).preselected is False
+    assert match("Casablanca", [casablanca], watched=watched).preselected is True
+
+
+def test_the_baseline_preselects_a_remake_released_after_the_watch_date():
+    remake = film("The Lion King", 2019, released=date(2019, 7, 12))
+    original = film("The Lion King", 1994, released=date(1994, 6, 24))
+    watched = datetime(2019, 3, 1)
+
+    wrong = baseline_match("The Lion King", watched, [remake, original])
+    right = match("The Lion King", [remake, original], watched=watched)
+
+    assert (wrong.proposal, wrong.preselected) == (remake, True)
+    assert (right.proposal, right.preselected) == (original, True)
+
+
+def test_the_baseline_preselects_the_wrong_sequel():
+    rocky_3 = film("Rocky III", 1982)
+
+    assert baseline_match("Rocky II", datetime(1982, 8, 1), [rocky_3]).preselected is True
+    assert match("Rocky II", [rocky_3], watched=datetime(1982, 8, 1)).proposal is None
+
+
+def test_the_baseline_misses_a_title_without_its_article():
+    matrix = film("The Matrix", 1999)
+    watched = datetime(2021, 1, 9)
+
+    assert baseline_match("Matrix", watched, [matrix]).band == "Low"
+    assert match("Matrix", [matrix], watched=watched).band == "High"
+
+
+# Properties -------------------------------------------------------------------------------------
+
+_WORDS = ["the", "star", "wars", "ii", "2", "halloween", "amélie", "&", "and", "rocky", ":", "-"]
+_titles = st.lists(st.sampled_from(_WORDS), min_size=0, max_size=5).map(" ".join)
+_days = st.dates(min_value=date(1940, 1, 1), max_value=date(2030, 12, 31))
+
+
+@st.composite
+def _candidate(draw) -> CatalogMovie:
+    released = draw(st.none() | _days)
+    year = released.year if released else draw(st.none() | st.integers(1940, 2030))
+    return CatalogMovie(
+        title=draw(_titles),
+        year=year,
+        release_date=released,
+        tmdb_id=draw(st.integers(1, 30)),
+        original_title=draw(st.just("") | _titles),
+        popularity=draw(st.floats(0, 100)),
+        alternative_titles=tuple(draw(st.lists(_titles, max_size=2))),
+    )
+
+
+@given(
+    prime_title=_titles,
+    candidates=st.lists(_candidate(), max_size=8),
+    watched=st.none() | _days,
+    year_hint=st.none() | st.integers(1940, 2030),
+)
+def test_any_match_is_a_possible_candidate_with_a_bounded_confidence(
+    prime_title, candidates, watched, year_hint
+):
+    result = match(prime_title, candidates, year_hint=year_hint, watched=watched)
+
+    assert 0.0 <= result.confidence <= 1.0
+    assert result.band == band_for(result.confidence)
+    assert len(result.alternatives) <= 2
+    if result.proposal is None:
+        return
+    assert any(result.proposal is candidate for candidate in candidates)
+    assert result.proposal not in result.alternatives
+    if watched is not None:
+        released, year = result.proposal.release_date, result.proposal.year
+        assert released is None or released <= watched + timedelta(days=1)
+        assert released is not None or year is None or year <= watched.year
