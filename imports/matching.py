@@ -53,6 +53,31 @@ AMBIGUOUS_BASE = 0.5  # an undecided tie lands in Medium, higher with a larger p
 AMBIGUOUS_SPAN = 0.2
 DETAILS_MARGIN = 0.15
 
+_NUMBER_WORDS = {
+    "i": "1",
+    "one": "1",
+    "two": "2",
+    "three": "3",
+    "four": "4",
+    "five": "5",
+    "six": "6",
+    "seven": "7",
+    "eight": "8",
+    "nine": "9",
+    "ten": "10",
+}
+_PART_WORDS = {
+    "part": "Part",
+    "pt": "Part",
+    "chapter": "Chapter",
+    "volume": "Volume",
+    "vol": "Volume",
+    "episode": "Episode",
+    "book": "Book",
+}
+# Only after a word that counts parts: elsewhere "I" and "one" are words ("I, Robot", "One Day").
+_COUNTED_PART = re.compile(rf"\b({'|'.join(_PART_WORDS)})\b\.?(\s+)(\w+)", re.IGNORECASE)
+_ROMAN_NUMERAL = re.compile(r"(?:i{1,3}|iv|vi{0,3}|ix|x)", re.IGNORECASE)
 _SUBTITLE_SEPARATOR = re.compile(r"\s*[:\u2013\u2014]\s*|\s+-\s+")
 _TRAILING_YEAR = re.compile(r"\s*\((\d{4})\)\s*$")
 _BRACKET_TAG = re.compile(r"\[[^\]]*\]")
@@ -72,8 +97,27 @@ class _Forms:
     last: str = ""  # the final subtitle alone
 
 
+def standard_spelling(title: str) -> str:
+    """Counted parts spelled one way: "Vol. I", "Volume One" and "Volume 1" are "Volume 1".
+
+    Catalogs and Prime disagree on these ("Part Two" and "Part 2", TMDB's "Vol. 1" and
+    Wikidata's "Volume 1"); normalisation turns the other roman numerals into digits.
+    """
+    return _COUNTED_PART.sub(_counted_part, title)
+
+
+def _counted_part(found: re.Match) -> str:
+    word, space, number = found.groups()
+    if number.casefold() in _NUMBER_WORDS:
+        number = _NUMBER_WORDS[number.casefold()]
+    elif not (number.isdigit() or _ROMAN_NUMERAL.fullmatch(number)):
+        return found[0]
+    return f"{_PART_WORDS[word.casefold()]}{space}{number}"
+
+
 @lru_cache(maxsize=16384)
 def _forms(title: str) -> _Forms:
+    title = standard_spelling(title)
     full = normalize_title(title)
     words = sorted(full.split(" ")) if full else []
     forms = _Forms(

@@ -73,7 +73,9 @@ class CatalogUnavailable(CatalogError):
 class Catalog(Protocol):
     name: str
 
-    def search(self, title: str, year: int | None = None) -> list[CatalogMovie]: ...
+    def search(
+        self, title: str, year: int | None = None, *, language: str | None = None
+    ) -> list[CatalogMovie]: ...
 
     def get(self, catalog_id: str) -> CatalogMovie: ...
 

@@ -83,7 +83,10 @@ class OfflineCatalog:
     def __iter__(self) -> Iterator[CatalogMovie]:
         return (self._movie(position) for position in range(len(self._rows)))
 
-    def search(self, title: str, year: int | None = None, limit: int = 20) -> list[CatalogMovie]:
+    def search(
+        self, title: str, year: int | None = None, *, language: str | None = None, limit: int = 20
+    ) -> list[CatalogMovie]:
+        """`language` is accepted for the catalog interface; the offline data has one title."""
         query = normalize_title((title or "")[:MAX_QUERY_LENGTH])
         if not query or limit <= 0:
             return []

@@ -323,6 +323,9 @@ class FakeTMDB:
 class _Handler(BaseHTTPRequestHandler):
     # HTTP/1.1 keeps connections alive, as TMDB does, so client pooling is exercised too.
     protocol_version = "HTTP/1.1"
+    # Headers and body go out in separate writes; with Nagle's algorithm and delayed ACKs every
+    # kept-alive response would stall ~40 ms, which no real TMDB does.
+    disable_nagle_algorithm = True
     server_version = "FakeTMDB/1.0"
 
     def do_GET(self) -> None:

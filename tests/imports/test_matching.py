@@ -1,3 +1,4 @@
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from itertools import count
 
@@ -5,6 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from imports.evidence import match_with_details
 from imports.matching import (
     HIGH,
     LOW,
@@ -16,7 +18,9 @@ from imports.matching import (
     needs_details,
     score_candidates,
     split_year_hint,
+    standard_spelling,
 )
+from imports.parsing.titles import clean_title
 from rankings.catalog import CatalogMovie
 
 _ids = count(1)
@@ -404,6 +408,212 @@ def test_details_are_not_needed_for_a_clear_winner_or_an_empty_search():
     assert not needs_details(match("Hitch", candidates))
     assert not needs_details(score_candidates("Hitch", candidates))
     assert not needs_details(match("Hitch", []))
+
+
+# Prime title noise, cleaned as the import cleans it (one section per class of the eval set) --
+
+
+def match_prime(prime_title: str, candidates, **kwargs) -> Match:
+    title, year_hint = clean_title(prime_title)
+    return match(title, candidates, year_hint=year_hint, **kwargs)
+
+
+@pytest.mark.parametrize(
+    "tag",
+    [
+        " [dt./OV]",
+        " [OV/OmU]",
+        " (4K UHD)",
+        " [Ultra HD]",
+        " (English Dubbed)",
+        " (English dub version)",
+        " (English Subtitled)",
+        " (Theatrical/Rated Version)",
+        " (Unrated Version)",
+        " (Extended)",
+        " (Non-Interactive)",
+        " (Bonus X-Ray Edition)",
+        " - Bonus X-Ray Edition",
+        " Special Edition",
+        ": Remastered",
+        " (inkl. Bonusmaterial)",
+    ],
+)
+def test_an_edition_tag_does_not_stand_in_the_way_of_a_preselection(tag):
+    hitch = film("Hitch", 2005)
+
+    result = match_prime(f"Hitch{tag}", [hitch, film("Hitchcock", 2012)])
+
+    assert result.proposal == hitch
+    assert result.preselected
+
+
+def test_an_extra_leading_article_is_ignored():
+    result = match_prime("The Ringer", [film("Ringer", 2005)])
+
+    assert result.preselected
+
+
+@pytest.mark.parametrize(
+    ("prime_title", "catalog_title"),
+    [
+        ("Schindlers List", "Schindler's List"),
+        ("Schindler\u2019s List", "Schindler's List"),
+        ("Dr Strangelove", "Dr. Strangelove"),
+        ("Crouching Tiger Hidden Dragon", "Crouching Tiger, Hidden Dragon"),
+        ("Ben Hur", "Ben-Hur"),
+        ("Thelma and Louise", "Thelma & Louise"),
+        (
+            "Pirates! In an Adventure with Scientists",
+            "The Pirates! In an Adventure with Scientists!",
+        ),
+        ("8 1/2", "8\u00bd"),
+        ("Leon: The Professional", "Léon: The Professional"),
+    ],
+)
+def test_punctuation_and_accents_do_not_matter(prime_title, catalog_title):
+    result = match_prime(prime_title, [film(catalog_title, 1990)])
+
+    assert result.proposal.title == catalog_title
+    assert result.preselected
+
+
+@pytest.mark.parametrize(
+    ("prime_title", "catalog_title"),
+    [
+        ("The Godfather Part Three", "The Godfather Part III"),
+        (
+            "Harry Potter and the Deathly Hallows - Part I",
+            f"Harry Potter and the Deathly Hallows {EN_DASH} Part 1",
+        ),
+        ("Dune: Part 2", "Dune: Part Two"),
+        ("Kill Bill: Vol. 1", "Kill Bill: Volume 1"),
+        (
+            "Star Wars: Episode 1 - The Phantom Menace",
+            f"Star Wars: Episode I {EN_DASH} The Phantom Menace",
+        ),
+    ],
+)
+def test_a_counted_part_is_the_same_number_however_it_is_spelled(prime_title, catalog_title):
+    result = match_prime(prime_title, [film(catalog_title, 2005)])
+
+    assert result.proposal.title == catalog_title
+    assert result.preselected
+
+
+def test_a_different_part_number_is_another_film():
+    result = match_prime("Kill Bill: Vol. 2", [film("Kill Bill: Volume 1", 2003)])
+
+    assert not result.preselected
+
+
+@pytest.mark.parametrize("title", ["I, Robot", "The Book of Eli", "Part of Me", "One Day"])
+def test_words_that_only_look_like_numbers_are_left_alone(title):
+    assert standard_spelling(title) == title
+
+
+def test_a_colon_or_a_dash_before_the_subtitle_is_the_same_title():
+    leon = film("Léon: The Professional", 1994)
+
+    assert match_prime(f"Léon {EN_DASH} The Professional", [leon]).preselected
+    assert match_prime("Léon - The Professional [OV]", [leon]).preselected
+
+
+def test_a_trailing_year_one_off_still_preselects_the_only_candidate():
+    result = match_prime("Looper (2013)", [film("Looper", 2012)])
+
+    assert result.preselected
+    assert "title says 2013" in result.reason
+
+
+def test_a_trailing_year_and_a_tag_together_pick_the_remake():
+    candidates = [film("Psycho", 1960, popularity=50), film("Psycho", 1998, popularity=10)]
+
+    result = match_prime("Psycho (1998) (Unrated Version)", candidates)
+
+    assert result.proposal.year == 1998
+    assert result.preselected
+
+
+def test_remakes_before_the_watch_date_decide_the_earliest_one():
+    candidates = [film("Halloween", 2007, released=date(2007, 8, 31)), film("Halloween", 1978)]
+
+    result = match_prime("Halloween [dt./OV]", candidates, watched=datetime(2006, 10, 31, 21))
+
+    assert result.proposal.year == 1978
+    assert result.preselected
+
+
+def test_a_sequel_missing_from_the_catalog_is_not_matched_to_the_first_film():
+    result = match_prime("Jaws 2", [film("Jaws", 1975)], watched=date(2015, 1, 1))
+
+    assert result.proposal is None
+
+
+def test_a_later_film_of_a_series_missing_from_the_catalog_is_left_for_review():
+    result = match_prime("Mission: Impossible - Rogue Nation", [film("Mission: Impossible", 1996)])
+
+    assert not result.preselected
+
+
+# Better evidence: the leaders' details -----------------------------------------------------------
+
+
+class DetailsCatalog:
+    """Answers `get` with the detailed films it was given and records what was asked."""
+
+    name = "stub"
+
+    def __init__(self, *detailed: CatalogMovie):
+        self.detailed = {movie.catalog_id: movie for movie in detailed}
+        self.fetched: list[str] = []
+
+    def search(self, title, year=None):
+        return []
+
+    def get(self, catalog_id):
+        self.fetched.append(catalog_id)
+        return self.detailed[catalog_id]
+
+
+def test_details_of_a_close_leader_can_reveal_an_exact_alternative_title():
+    summary = film("The Intouchables", 2011, original_title="Intouchables", tmdb_id=77338)
+    catalog = DetailsCatalog(replace(summary, alternative_titles=("Untouchable",), runtime=112))
+
+    result = match_with_details("Untouchable", [summary], catalog=catalog)
+
+    assert result.proposal.title == "The Intouchables"
+    assert result.preselected
+    assert result.reason.startswith("exact alternative title")
+    assert catalog.fetched == ["77338"]
+
+
+def test_no_details_are_fetched_for_a_clear_exact_title():
+    catalog = DetailsCatalog()
+
+    result = match_with_details("Hitch", [film("Hitch", 2005)], catalog=catalog)
+
+    assert result.preselected
+    assert catalog.fetched == []
+
+
+def test_no_details_are_fetched_for_remakes_their_other_names_cannot_separate():
+    catalog = DetailsCatalog()
+    candidates = [film("Halloween", 1978), film("Halloween", 2007)]
+
+    result = match_with_details("Halloween", candidates, catalog=catalog)
+
+    assert result.status == "needs_review"
+    assert catalog.fetched == []
+
+
+def test_details_are_fetched_for_the_top_two_at_most():
+    candidates = [film(f"Seven Samurai {n}", 1954 + n, tmdb_id=500 + n) for n in range(4)]
+    catalog = DetailsCatalog(*candidates)
+
+    match_with_details("Seven", candidates, catalog=catalog)
+
+    assert len(catalog.fetched) == 2
 
 
 # The original design's baseline, and where it goes wrong ------------------------------------

@@ -1,0 +1,283 @@
+"""The labelled evaluation set holds matching to its targets on both catalogs.
+
+The set (`tests/data/matching/`) is built by `scripts/build_match_eval_set.py`; the pipeline
+and the targets live in `benchmarks/match_eval.py`, which prints the full report.
+"""
+
+import csv
+import importlib.util
+from collections import Counter
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from benchmarks.match_eval import (
+    OFFLINE_SET,
+    TMDB_SET,
+    TMDB_WORKERS,
+    Metrics,
+    evaluate,
+    load_rows,
+    tmdb_catalog,
+)
+from imports.evidence import find_match, leading_words, merge_candidates
+from rankings.catalog import CatalogMovie
+from rankings.offline import OfflineCatalog
+from tests.fake_tmdb import load_catalog
+
+CLASSES = {
+    "exact",
+    "edition_tag",
+    "article",
+    "punctuation",
+    "remake",
+    "sequel_number",
+    "subtitle",
+    "trailing_year",
+    "not_in_catalog",
+}
+BUILD_SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "build_match_eval_set.py"
+
+
+@pytest.fixture(scope="module")
+def offline() -> OfflineCatalog:
+    return OfflineCatalog.load()
+
+
+@pytest.fixture(scope="module")
+def offline_results(offline) -> dict[str, Metrics]:
+    return evaluate(offline, load_rows(OFFLINE_SET))
+
+
+@pytest.fixture
+def tmdb(fake_tmdb):
+    with tmdb_catalog(fake_tmdb.url) as catalog:
+        yield catalog
+
+
+def misses(metrics: Metrics) -> list[str]:
+    return [o.row.prime_title for o in metrics.wrong_preselections + metrics.misses]
+
+
+# The targets ----------------------------------------------------------------------------------
+
+
+def test_our_scorer_meets_every_target_on_the_offline_catalog(offline_results):
+    ours, baseline = offline_results["ours"], offline_results["baseline"]
+
+    assert ours.shortfalls(baseline) == [], misses(ours)
+
+
+def test_our_scorer_meets_every_target_on_tmdb(tmdb):
+    results = evaluate(tmdb, load_rows(TMDB_SET), workers=TMDB_WORKERS)
+
+    ours, baseline = results["ours"], results["baseline"]
+    assert ours.shortfalls(baseline) == [], misses(ours)
+    assert ours.wrong == 0
+
+
+def test_a_title_not_in_the_catalog_is_never_preselected(offline_results):
+    absent = [o for o in offline_results["ours"].outcomes if not o.row.true_id]
+
+    assert absent
+    assert [o.row.prime_title for o in absent if o.match.preselected] == []
+
+
+def test_the_baseline_preselects_wrong_films_that_we_do_not(offline_results):
+    assert offline_results["baseline"].wrong >= 10
+    assert offline_results["ours"].wrong == 0
+
+
+def test_the_metrics_count_what_they_say():
+    hitch = CatalogMovie("Hitch", 2005, imdb_id="tt0386588")
+    other = CatalogMovie("Hitcher", 1986, imdb_id="tt0091209")
+    rows = [
+        ("Hitch", "tt0386588", hitch, True),  # right and pre-selected
+        ("Hitch", "tt0386588", other, True),  # wrong pre-selection
+        ("Hitch", "tt0386588", hitch, False),  # right but left for review
+        ("Zzyzx", "", other, False),  # not in the catalog, left for review
+    ]
+    metrics = Metrics(tuple(outcome(*row) for row in rows))
+
+    assert (metrics.preselected, metrics.correct, metrics.wrong) == (2, 1, 1)
+    assert metrics.precision == 0.5
+    assert metrics.recall == pytest.approx(1 / 3)
+    assert metrics.review_share == 0.5
+    assert metrics.offered == pytest.approx(2 / 3)
+    assert len(metrics.misses) == 1
+
+
+def outcome(title: str, true_id: str, proposal: CatalogMovie, preselected: bool):
+    from datetime import datetime
+
+    from benchmarks.match_eval import EvalRow, Outcome
+    from imports.matching import Match
+
+    row = EvalRow(title, datetime(2020, 1, 1), "", true_id, "", "exact")
+    found = Match(proposal, 0.9 if preselected else 0.6, "High", "", (), preselected, "matched")
+    return Outcome(row, found)
+
+
+# The set itself ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("path", "extra_classes"),
+    [(OFFLINE_SET, set()), (TMDB_SET, {"localized", "alternative"})],
+)
+def test_the_set_covers_every_perturbation_class_with_400_titles(path, extra_classes):
+    rows = load_rows(path)
+    classes = Counter(row.perturbation for row in rows)
+    absent = classes["not_in_catalog"] / len(rows)
+
+    assert len(rows) >= 400
+    assert set(classes) == CLASSES | extra_classes
+    assert min(classes.values()) >= 20
+    assert 0.08 <= absent <= 0.15
+
+
+def test_localized_titles_carry_the_account_language():
+    rows = [row for row in load_rows(TMDB_SET) if row.perturbation == "localized"]
+
+    assert {row.language for row in rows} <= {"de", "fr", "es"}
+    assert all(row.language for row in rows)
+
+
+def test_every_watch_date_comes_after_the_true_films_release(offline):
+    tmdb_dates = {
+        str(movie["id"]): date.fromisoformat(movie["release_date"])
+        for movie in load_catalog()
+        if movie["release_date"]
+    }
+    for row in load_rows(OFFLINE_SET):
+        if row.true_id:
+            film = offline.get(row.true_id)
+            released = film.release_date or date(film.year, 12, 31)
+            assert row.watched.date() > released, row
+    for row in load_rows(TMDB_SET):
+        if row.true_id:
+            assert row.watched.date() > tmdb_dates[row.true_id], row
+
+
+def test_the_committed_set_is_what_the_script_builds():
+    spec = importlib.util.spec_from_file_location("build_match_eval_set", BUILD_SCRIPT)
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+
+    built = script.build_all()
+
+    assert set(built) == {OFFLINE_SET, TMDB_SET}
+    for path, content in built.items():
+        assert path.read_text(encoding="utf-8") == content, f"rebuild {path.name}"
+
+
+def test_the_set_is_plain_csv_with_one_id_column():
+    for path, column in [(OFFLINE_SET, "true_imdb_id"), (TMDB_SET, "true_tmdb_id")]:
+        with path.open(encoding="utf-8", newline="") as file:
+            header = next(csv.reader(file))
+        assert header == [
+            "prime_title",
+            "watched",
+            "language",
+            column,
+            "true_title",
+            "true_year",
+            "perturbation",
+        ]
+
+
+# Gathering evidence on TMDB ---------------------------------------------------------------------
+
+
+def details_requests(fake_tmdb) -> int:
+    return sum(n for path, n in fake_tmdb.path_counts.items() if path.startswith("/3/movie/"))
+
+
+def test_a_clear_exact_title_costs_one_search_and_no_details(tmdb, fake_tmdb):
+    found = find_match(tmdb, "Inception", watched=date(2015, 1, 1))
+
+    assert found.match.preselected
+    assert (found.searches, found.details) == (1, 0)
+    assert fake_tmdb.request_count == 1
+
+
+def test_a_localized_title_is_found_in_the_accounts_language_with_one_search(tmdb, fake_tmdb):
+    found = find_match(tmdb, "Die Verurteilten", watched=date(2015, 1, 1), language="de-DE")
+
+    assert found.match.proposal.original_title == "The Shawshank Redemption"
+    assert found.match.preselected
+    assert fake_tmdb.request_count == 1
+
+
+def test_an_english_title_in_a_german_account_is_found_by_searching_again(tmdb, fake_tmdb):
+    found = find_match(tmdb, "Amélie", watched=date(2015, 1, 1), language="de-DE")
+
+    assert found.match.proposal.imdb_id or found.match.proposal.tmdb_id
+    assert found.match.proposal.tmdb_id == fake_tmdb.find("Amélie")["id"]
+    assert found.match.preselected
+    assert found.searches == 2
+
+
+def test_an_alternative_title_is_settled_by_the_leaders_details(tmdb, fake_tmdb):
+    found = find_match(tmdb, "Untouchable", watched=date(2015, 1, 1))
+
+    assert found.match.proposal.title == "The Intouchables"
+    assert found.match.preselected
+    assert "exact alternative title" in found.match.reason
+    assert 1 <= details_requests(fake_tmdb) <= 2
+
+
+def test_remakes_sharing_the_title_fetch_no_details_they_cannot_settle(tmdb, fake_tmdb):
+    found = find_match(tmdb, "Halloween", watched=date(2012, 10, 31))
+
+    assert found.match.status == "needs_review"
+    offered = {found.match.proposal.year, *(m.year for m in found.match.alternatives)}
+    assert {1978, 2007} <= offered
+    assert details_requests(fake_tmdb) == 0
+
+
+def test_a_year_one_off_is_found_by_searching_without_it(tmdb):
+    found = find_match(tmdb, "Looper", year_hint=2013, watched=date(2015, 1, 1))
+
+    assert found.match.proposal.year == 2012
+    assert found.match.preselected
+    assert found.searches == 2
+
+
+def test_a_part_written_out_is_found_with_digits(tmdb):
+    found = find_match(tmdb, "The Godfather Part Three", watched=date(2015, 1, 1))
+
+    assert found.match.proposal.title == "The Godfather Part III"
+    assert found.match.preselected
+
+
+def test_a_word_the_catalog_spells_differently_is_found_through_the_main_title(tmdb):
+    found = find_match(tmdb, "Star Wars: Episode 1 – The Phantom Menace", watched=date(2015, 1, 1))
+
+    assert found.match.proposal.year == 1999
+    assert found.match.preselected
+
+
+def test_the_offline_catalog_is_searched_without_a_language(offline):
+    found = find_match(offline, "Casablanca", watched=date(2015, 1, 1), language="de-DE")
+
+    assert found.match.proposal.year == 1942
+    assert found.match.preselected
+
+
+def test_a_film_found_by_two_searches_keeps_both_titles():
+    german = CatalogMovie("Der Pate", 1972, tmdb_id=238, original_title="The Godfather")
+    english = CatalogMovie("The Godfather", 1972, tmdb_id=238, original_title="The Godfather")
+    other = CatalogMovie("Der Pate 2", 1974, tmdb_id=240)
+
+    merged = merge_candidates([german, other], [english])
+
+    assert [movie.title for movie in merged] == ["Der Pate", "Der Pate 2"]
+    assert merged[0].original_title == "The Godfather"
+
+
+def test_the_leading_words_are_the_main_title_or_the_first_two_words():
+    assert leading_words("Star Wars: Episode 1 – The Phantom Menace") == "Star Wars"
+    assert leading_words("Harry Potter and the Halfblood Prince") == "Harry Potter"
+    assert leading_words("Spiderman 2") == ""
