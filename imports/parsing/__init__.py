@@ -1,0 +1,212 @@
+"""Read an Amazon Prime Video watch-history file into a clean list of watched movies.
+
+The first stage of the import wizard. Pure Python (no Django) so it is fast to test and reuse.
+`read_history(data)` accepts the bytes a person uploaded, recognises the format from the content
+(see FORMATS.md), repairs Amazon's known defects, drops episodes, extras and duplicates, and
+returns one `PrimeMovie` per film, or raises `PrimeFileError` whose `message` can be shown as is.
+
+    source.py   bytes to text: size limits, ZIP archives, binary look-alikes, encodings
+    formats.py  which export it is, and its rows with Amazon's defects repaired
+    titles.py   edition tags, year hints, extras, episodes versus movies
+    dates.py    watch dates and the per-file day/month decision
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from rankings.titles import normalize_title
+
+from .dates import date_order, parse_date
+from .formats import FORMAT_LABELS, Format, Layout, Row, Rows, detect, read_rows
+from .source import ACCEPTED, PrimeFileError, load_text, split_lines
+from .titles import Grammar, clean_title
+
+__all__ = [
+    "ACCEPTED",
+    "DEFAULT_MAX_BYTES",
+    "DEFAULT_MAX_ROWS",
+    "FORMAT_LABELS",
+    "Format",
+    "History",
+    "PrimeFileError",
+    "PrimeMovie",
+    "clean_title",
+    "read_history",
+]
+
+DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+DEFAULT_MAX_ROWS = 200_000
+
+
+@dataclass(frozen=True)
+class PrimeMovie:
+    """One film, however many times it was watched.
+
+    `title` is the title as Prime shows it (for display); `clean_title` has the edition tags
+    removed (for matching); `watched` holds every readable watch date, newest first.
+    `language` is the account language when the file reveals it ("de"), else "".
+    """
+
+    title: str
+    clean_title: str
+    year_hint: int | None
+    watched: tuple[datetime, ...]
+    last_watched: datetime | None
+    image_url: str = ""
+    gti: str = ""
+    language: str = ""
+
+
+@dataclass(frozen=True)
+class History:
+    """What was found in one file; `movies` newest watch first.
+
+    Every data record below the header (blank lines are not records) is counted exactly once:
+
+        total_rows == movie_rows + episode_rows + dropped_rows + duplicate_rows + unreadable_rows
+        dropped_rows == extra_rows + live_rows + unviewed_rows
+
+    `movie_rows` are the rows of films (a film watched on three days is three rows) and
+    `movie_count == len(movies)` is the number of distinct films among them. A row is a
+    duplicate when everything read from it (date, title, episode, type, ids, image) repeats an
+    earlier row; it counts only as a duplicate. `unviewed_rows` played for zero seconds.
+    `unreadable_rows` have no usable title. `undated_rows` is not part of the sum: it counts the
+    other rows whose date could not be read (kept, with the date unknown).
+    """
+
+    format: Format
+    format_label: str
+    language: str
+    movies: list[PrimeMovie]
+    total_rows: int
+    movie_rows: int
+    episode_rows: int
+    extra_rows: int
+    live_rows: int
+    unviewed_rows: int
+    duplicate_rows: int
+    unreadable_rows: int
+    undated_rows: int = 0
+    date_warning: str = ""
+
+    @property
+    def movie_count(self) -> int:
+        return len(self.movies)
+
+    @property
+    def dropped_rows(self) -> int:
+        return self.extra_rows + self.live_rows + self.unviewed_rows
+
+
+def read_history(
+    data: bytes,
+    *,
+    filename: str = "",
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_rows: int = DEFAULT_MAX_ROWS,
+) -> History:
+    """Parse an uploaded file. `filename` is only used in messages, never to pick the format.
+
+    `max_bytes` limits the upload and, for a ZIP, what it unpacks to; `max_rows` the records.
+    """
+    text = load_text(data, max_bytes)
+    lines = split_lines(text)
+    del text
+    layout, body = detect(lines, filename)
+    read = read_rows(layout, body, max_rows)
+    if not read.records:
+        raise PrimeFileError(
+            f"This is a {layout.label} file, but it has no rows below the header. "
+            "Export your watch history again and upload the new file."
+        )
+    return _summarise(layout, read)
+
+
+_NEVER = datetime.min.replace(tzinfo=UTC)
+_UNPARSED = object()
+_Entry = tuple[datetime, str, str, str]  # when, title, image, gti
+
+
+def _summarise(layout: Layout, read: Rows) -> History:
+    grammar = Grammar(row.title for row in read.rows if not row.hint)
+    day_first, date_warning = date_order(
+        (row.date for row in read.rows),
+        amazon_legacy=layout.format is Format.AMAZON_LEGACY,
+        delimiter=layout.delimiter,
+    )
+    dates: dict[str, datetime | None] = {}
+    counts = dict.fromkeys(("movie", "episode", "extra", "live", "unviewed", "duplicate"), 0)
+    undated = 0
+    seen: set[Row] = set()
+    keys: dict[str, object] = {}
+    groups: dict[object, list[_Entry]] = defaultdict(list)
+    for row in read.rows:
+        size = len(seen)
+        seen.add(row)
+        if len(seen) == size:
+            counts["duplicate"] += 1
+            continue
+        date, title, episode, hint, gti, image = row
+        kind = _classify(title, episode, hint, grammar)
+        counts[kind] += 1
+        when = dates.get(date, _UNPARSED)
+        if when is _UNPARSED:
+            when = dates[date] = parse_date(date, day_first)
+        if when is None:
+            undated += 1
+        if kind == "movie":
+            key = gti or keys.get(title)
+            if key is None:
+                clean, year = grammar.clean(title)
+                key = keys[title] = ("title", normalize_title(clean), year)
+            groups[key].append((when or _NEVER, title, image, gti))
+    movies = [_movie(entries, layout.language) for entries in groups.values()]
+    movies.sort(key=lambda m: (m.clean_title.casefold(), m.title, m.gti))
+    movies.sort(key=lambda m: m.last_watched or _NEVER, reverse=True)
+    return History(
+        format=layout.format,
+        format_label=layout.label,
+        language=layout.language,
+        movies=movies,
+        total_rows=read.records,
+        movie_rows=counts["movie"],
+        episode_rows=counts["episode"],
+        extra_rows=counts["extra"],
+        live_rows=counts["live"],
+        unviewed_rows=counts["unviewed"],
+        duplicate_rows=counts["duplicate"],
+        unreadable_rows=read.unreadable,
+        undated_rows=undated,
+        date_warning=date_warning,
+    )
+
+
+def _classify(title: str, episode: str, hint: str, grammar: Grammar) -> str:
+    if hint == "series":
+        return "episode"
+    if hint in ("extra", "live", "unviewed"):
+        return hint
+    # Extras come typed Movie ("Episode 0: Official Trailer"), so the title outranks the type.
+    if hint == "movie":
+        return "extra" if grammar.is_extra(title) else "movie"
+    if episode or grammar.is_episode(title):
+        return "episode"
+    return "extra" if grammar.is_extra(title) else "movie"
+
+
+def _movie(entries: list[_Entry], language: str) -> PrimeMovie:
+    # The newest row names the film; ties are broken by content so row order never matters.
+    _, title, image, gti = max(entries)
+    clean, year = clean_title(title)
+    watched = tuple(sorted({entry[0] for entry in entries if entry[0] != _NEVER}, reverse=True))
+    return PrimeMovie(
+        title=title,
+        clean_title=clean,
+        year_hint=year,
+        watched=watched,
+        last_watched=watched[0] if watched else None,
+        image_url=image or max(entry[2] for entry in entries),
+        gti=gti,
+        language=language,
+    )

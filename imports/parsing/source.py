@@ -1,0 +1,175 @@
+"""From uploaded bytes to text: size limits, ZIP archives, binary look-alikes, encodings."""
+
+import codecs
+import io
+import re
+import zipfile
+import zlib
+
+MAX_ZIP_MEMBERS = 1_000
+# Real viewing histories deflate 10-50x; far beyond that only comes from a crafted archive.
+MAX_ZIP_RATIO = 200
+
+ACCEPTED = (
+    "This importer reads Amazon Prime Video history: the CSV saved by the Prime Video "
+    "watch-history exporter script, or Amazon's “Request your data” download "
+    "(Prime Video.zip, or the Viewing History.csv inside it)."
+)
+
+
+class PrimeFileError(ValueError):
+    """The upload cannot be read as a Prime Video history; `message` says why, for the user."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+_BINARY_SIGNATURES = (
+    (b"%PDF", "a PDF document"),
+    (b"\x89PNG", "an image"),
+    (b"\xff\xd8\xff", "an image"),
+    (b"GIF8", "an image"),
+    (b"\x1f\x8b", "a gzip archive"),
+    (b"Rar!", "a RAR archive"),
+    (b"7z\xbc\xaf", "a 7-Zip archive"),
+    (b"\xd0\xcf\x11\xe0", "an Excel workbook (.xls); save it as CSV and upload that"),
+    (b"{\\rtf", "a rich-text document"),
+)
+_VIEWING_HISTORY_NAMES = ("viewing history.csv", "digital.primevideo.viewinghistory.csv")
+_JSON_START = re.compile(r"\{|\[\s*[{\]]")
+_ARCHIVE_SUFFIXES = (".zip", ".gz", ".tgz", ".tar", ".7z", ".rar")
+
+
+def load_text(data: bytes, max_bytes: int) -> str:
+    if len(data) > max_bytes:
+        raise PrimeFileError(
+            f"The file is {_size(len(data))}; the limit is {_size(max_bytes)}. " + ACCEPTED
+        )
+    if data[:4] in (b"PK\x03\x04", b"PK\x05\x06"):
+        data = _unzip(data, max_bytes)
+    blank = b" \t\r\n\x00\x1a" + codecs.BOM_UTF8 + codecs.BOM_UTF16_LE + codecs.BOM_UTF16_BE
+    if not data[:4096].strip(blank) and not data.strip(blank):
+        raise PrimeFileError("The file is empty. " + ACCEPTED)
+    for signature, what in _BINARY_SIGNATURES:
+        if data.startswith(signature):
+            raise PrimeFileError(f"This is {what}, not a CSV file. " + ACCEPTED)
+    # Old Windows tools end text files with Ctrl-Z.
+    text = _decode(data).rstrip("\x1a")
+    sample = text[:8192]
+    controls = sum(1 for ch in sample if ch < " " and ch not in "\t\r\n\f")
+    if "\x00" in sample or controls > max(2, len(sample) // 100):
+        raise PrimeFileError("This is a binary file, not a CSV file. " + ACCEPTED)
+    head = sample.lstrip().lower()
+    if head.startswith(("<!doctype html", "<html")):
+        raise PrimeFileError(
+            "This is a saved web page, not a CSV file. Run the exporter script on the "
+            "watch-history page and upload the CSV it downloads. " + ACCEPTED
+        )
+    if _JSON_START.match(head):
+        raise PrimeFileError(
+            "This is a JSON file. Choose CSV in the exporter and upload that file. " + ACCEPTED
+        )
+    return text
+
+
+def _decode(data: bytes) -> str:
+    if data.startswith(codecs.BOM_UTF8):
+        return data[3:].decode("utf-8", errors="replace")
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16", errors="replace").lstrip("\ufeff")
+    head = data[:1000]
+    # Plain ASCII saved as UTF-16 without a BOM has a NUL in every other byte.
+    if len(head) >= 4 and head[1::2].count(0) > len(head) * 0.4:
+        return data.decode("utf-16-le", errors="replace")
+    if len(head) >= 4 and head[0::2].count(0) > len(head) * 0.4:
+        return data.decode("utf-16-be", errors="replace")
+    for encoding in ("utf-8", "cp1252"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return data.decode("latin-1")
+
+
+def _unzip(data: bytes, max_bytes: int) -> bytes:
+    damaged = PrimeFileError("This ZIP file is damaged and cannot be opened. " + ACCEPTED)
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        members = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError):
+        raise damaged from None
+    if len(members) > MAX_ZIP_MEMBERS:
+        raise PrimeFileError(
+            f"This ZIP holds {len(members):,} files, more than a Prime Video download ever has. "
+            + ACCEPTED
+        )
+    names = [m.filename for m in members if not m.is_dir()]
+    if "[Content_Types].xml" in names and any(n.startswith("xl/") for n in names):
+        raise PrimeFileError(
+            "This is an Excel workbook (.xlsx). Save it as CSV and upload that. " + ACCEPTED
+        )
+    member = _pick_member(members)
+    if member is None:
+        nested = [n for n in names if n.lower().endswith(_ARCHIVE_SUFFIXES)]
+        if nested:
+            raise PrimeFileError(
+                f"This ZIP contains other archives ({_list_names(nested)}). Unzip it and upload "
+                "Prime Video.zip, or the Viewing History.csv inside it."
+            )
+        found = f"It contains {_list_names(names)}." if names else "It is empty."
+        raise PrimeFileError(f"This ZIP has no Viewing History.csv. {found} " + ACCEPTED)
+    name = member.filename.rsplit("/", 1)[-1]
+    too_big = PrimeFileError(
+        f"{name} inside the ZIP unpacks to more than {_size(max_bytes)}, the upload limit. "
+        + ACCEPTED
+    )
+    if member.flag_bits & 0x1:
+        raise PrimeFileError("This ZIP is password-protected. " + ACCEPTED)
+    if member.file_size > max_bytes:
+        raise too_big
+    ratio = member.file_size // max(member.compress_size, 1)
+    if member.file_size > 1024 * 1024 and ratio > MAX_ZIP_RATIO:
+        raise PrimeFileError(
+            f"{name} inside the ZIP is compressed {ratio:,} "
+            "to 1, far beyond any real viewing history, so we do not unpack it. " + ACCEPTED
+        )
+    # The sizes in the ZIP directory can lie, so count what actually comes out as well.
+    chunks, total = [], 0
+    try:
+        with archive.open(member) as stream:
+            while chunk := stream.read(64 * 1024):
+                total += len(chunk)
+                if total > max_bytes:
+                    raise too_big
+                chunks.append(chunk)
+    except (zipfile.BadZipFile, NotImplementedError, RuntimeError, OSError, EOFError, zlib.error):
+        raise damaged from None
+    return b"".join(chunks)
+
+
+def _pick_member(members: list[zipfile.ZipInfo]) -> zipfile.ZipInfo | None:
+    files = [m for m in members if not m.is_dir()]
+    for member in files:
+        if member.filename.rsplit("/", 1)[-1].casefold() in _VIEWING_HISTORY_NAMES:
+            return member
+    tables = [m for m in files if m.filename.lower().endswith((".csv", ".tsv", ".txt"))]
+    # A lone CSV is probably the user's own zipped export; the header check decides.
+    return tables[0] if len(tables) == 1 and len(files) == 1 else None
+
+
+def _list_names(names: list[str]) -> str:
+    shown = ", ".join(names[:5])
+    return shown + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+
+
+def _size(size: int) -> str:
+    if size >= 1024 * 1024:
+        return f"{size / (1024 * 1024):.1f} MB"
+    return f"{size / 1024:.0f} KB" if size >= 1024 else f"{size} bytes"
+
+
+def split_lines(text: str) -> list[str]:
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text.split("\n")

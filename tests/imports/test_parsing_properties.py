@@ -1,0 +1,204 @@
+"""Properties of the Prime Video reader that must hold for any input, not just the samples."""
+
+import csv
+import io
+from datetime import UTC
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from imports.parsing import History, PrimeFileError, clean_title, read_history
+
+FAST = settings(max_examples=200, deadline=None)
+
+HEADERS = {
+    "v3": (
+        "Date Watched,Type,Title,Episode Title,Global Title Identifier,"
+        "Episode Global Title Identifier,Path,Episode Path,Image URL"
+    ),
+    "4col": "Date Watched,Type,Title,Episode",
+    "4col-spaced": "Date Watched, Type, Title, Episode",
+    "de": "Datum angesehen,Typ,Titel,Folge",
+    "legacy": (
+        "Playback Hour,Operating System,Browser,Delivery Type,City,Country,ISP,State,"
+        "Content Quality Entitled,Entitlement Type,Video Type,Audio Language,Title"
+    ),
+    "current": "Material Type Description,Playback Start Datetime (UTC),Seconds Viewed,Title",
+    "netflix": "Title,Date",
+}
+TITLES = [
+    "Heat",
+    "Heat [OV]",
+    "heat",
+    "Dune",
+    "Dune (2021)",
+    "Spider-Man",
+    "Pilot-House",
+    "Whac-A-Mole-House",
+    '"Twenty Vicodin"-House',
+    "The Boys - Season 1",
+    "Episode 0: Official Trailer",
+    "Crouching Tiger, Hidden Dragon",
+    'Say "Hi" Now',
+    "Amélie",
+    "",
+]
+DATES = [
+    "2025-01-02 10:00:00.000",
+    "2025-01-02",
+    "2024-12-19T18:18:47Z",
+    "1727640000000",
+    "05/09/2017 14:00:00",
+    "13/01/2022",
+    "01/13/2022",
+    "09.05.2017 14:00",
+    "yesterday",
+    "",
+]
+TYPES = ["Movie", "Series", "Film", "Serie", "", "Documentary"]
+GTIS = ["", "amzn1.dv.gti.1", "amzn1.dv.gti.2"]
+MATERIALS = ['"Feature"', '"Trailer"', '"LiveStreaming"', "Not Available"]
+SECONDS = ["0.00000", "3138", "Not Available"]
+
+# Characters that matter to a CSV reader and to title grammar, plus a few that trip decoders.
+SPECIAL = ',;"\n\r\t -–—:()[]./0123456789'
+ALPHABET = st.sampled_from(list(SPECIAL + "aeHOSTVxé€ßシ季\u00a0\ufeff\x00\x1a"))
+CELL = st.text(ALPHABET, max_size=24)
+
+
+def check(history: History) -> None:
+    """What every successful read promises, whatever the input."""
+    assert history.total_rows == (
+        history.movie_rows
+        + history.episode_rows
+        + history.extra_rows
+        + history.live_rows
+        + history.unviewed_rows
+        + history.duplicate_rows
+        + history.unreadable_rows
+    )
+    assert history.total_rows > 0
+    assert len(history.movies) <= history.movie_rows
+    assert sum(max(len(m.watched), 1) for m in history.movies) <= history.movie_rows
+    latest = [m.last_watched for m in history.movies]
+    dated = [d for d in latest if d is not None]
+    assert dated == sorted(dated, reverse=True)
+    assert latest[: len(dated)] == dated  # undated films come last
+    for movie in history.movies:
+        assert movie.title and movie.clean_title
+        assert list(movie.watched) == sorted(set(movie.watched), reverse=True)
+        assert all(d.tzinfo is UTC for d in movie.watched)
+        assert movie.last_watched == (movie.watched[0] if movie.watched else None)
+
+
+def read_or_refuse(data: bytes) -> History | None:
+    try:
+        history = read_history(data)
+    except PrimeFileError as error:
+        assert error.message
+        return None
+    check(history)
+    return history
+
+
+@FAST
+@given(
+    header=st.sampled_from(["", *(f"{h}\n" for h in HEADERS.values())]),
+    body=st.binary(max_size=3000),
+)
+def test_arbitrary_bytes_give_a_history_or_a_prime_file_error(header, body):
+    read_or_refuse(header.encode() + body)
+
+
+@FAST
+@given(
+    header=st.sampled_from(sorted(HEADERS.values())),
+    separator=st.sampled_from([",", ";", "\t", ", "]),
+    rows=st.lists(
+        st.lists(st.one_of(CELL, st.sampled_from(DATES + TITLES)), max_size=14), max_size=12
+    ),
+    newline=st.sampled_from(["\n", "\r\n", "\r"]),
+    encoding=st.sampled_from(["utf-8", "utf-8-sig", "utf-16", "cp1252"]),
+)
+def test_arbitrary_csv_like_text_gives_a_history_or_a_prime_file_error(
+    header, separator, rows, newline, encoding
+):
+    lines = [header.replace(",", separator), *(separator.join(row) for row in rows)]
+
+    read_or_refuse(newline.join(lines).encode(encoding, errors="replace"))
+
+
+def _line(fields: list[str], quoting: int) -> str:
+    out = io.StringIO()
+    csv.writer(out, quoting=quoting, lineterminator="").writerow(fields)
+    return out.getvalue()
+
+
+ROW = st.fixed_dictionaries(
+    {
+        "date": st.sampled_from(DATES),
+        "type": st.sampled_from(TYPES),
+        "title": st.sampled_from(TITLES),
+        "episode": st.sampled_from(["", "Episode 1: Pilot"]),
+        "gti": st.sampled_from(GTIS),
+        "image": st.sampled_from(["", "https://example.test/a.jpg", "https://example.test/b.jpg"]),
+        "material": st.sampled_from(MATERIALS),
+        "seconds": st.sampled_from(SECONDS),
+        "video": st.sampled_from(["Feature", "Full", "Trailer", "Live"]),
+    }
+)
+
+
+def render(kind: str, rows: list[dict[str, str]]) -> bytes:
+    lines = [HEADERS[kind]]
+    for r in rows:
+        if kind == "v3":
+            fields = [r["date"], r["type"], r["title"], r["episode"], r["gti"], "", "", "", ""]
+            lines.append(_line([*fields[:-1], r["image"]], csv.QUOTE_ALL))
+        elif kind == "4col":
+            lines.append(_line([r["date"], r["type"], r["title"], r["episode"]], csv.QUOTE_MINIMAL))
+        elif kind == "legacy":
+            device = "Android9,,,springfield,US,ExampleNet,IL,HD,PRIME_SUBSCRIPTION"
+            lines.append(f"{r['date']},{device},{r['video']},en-us,{r['title']}")
+        else:
+            title = f'"{r["title"]}"' if r["title"] else "Not Available"
+            fields = [r["material"], r["date"], r["seconds"], title]
+            lines.append(_line(fields, csv.QUOTE_MINIMAL))
+    return ("\n".join(lines) + "\n").encode()
+
+
+@FAST
+@given(
+    kind=st.sampled_from(["v3", "4col", "legacy", "current"]),
+    rows=st.lists(ROW, min_size=1, max_size=10),
+    data=st.data(),
+)
+def test_the_result_does_not_depend_on_the_order_of_the_rows(kind, rows, data):
+    shuffled = data.draw(st.permutations(rows))
+
+    first = read_or_refuse(render(kind, rows))
+    second = read_or_refuse(render(kind, shuffled))
+
+    assert first == second
+
+
+@FAST
+@given(st.lists(ROW, min_size=1, max_size=10))
+def test_a_row_repeated_exactly_only_adds_duplicates(rows):
+    once = read_or_refuse(render("v3", rows))
+    twice = read_or_refuse(render("v3", rows + rows))
+
+    # Rows without a title are unreadable, not duplicates, however often they repeat.
+    assert twice.unreadable_rows == 2 * once.unreadable_rows
+    assert twice.duplicate_rows == once.duplicate_rows + len(rows) - once.unreadable_rows
+    assert twice.movies == once.movies
+    assert twice.total_rows == 2 * once.total_rows
+
+
+@FAST
+@given(st.text(st.one_of(st.characters(codec="utf-8"), ALPHABET), max_size=60))
+def test_clean_title_never_empties_a_title(raw):
+    clean, year = clean_title(raw)
+
+    assert bool(clean) == bool(raw.split())
+    assert year is None or 1900 <= year <= 2099
