@@ -1,0 +1,44 @@
+from django import forms
+from django.conf import settings
+
+from imports.parsing import PrimeFileError, read_history
+from rankings.forms import RatingForm
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label="Watch history file",
+        help_text=(
+            "The CSV from the Prime Video exporter, or Amazon's “Request your data” ZIP or CSV."
+        ),
+        error_messages={"required": "Choose your watch history file to upload."},
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        limit_mb = settings.IMPORT_MAX_UPLOAD_MB
+        if upload.size > limit_mb * 1024 * 1024:
+            raise forms.ValidationError(
+                f"That file is {upload.size / 1024 / 1024:.1f} MB; the limit is {limit_mb} MB. "
+                "Upload only the viewing history CSV (or Amazon's Prime Video ZIP)."
+            )
+        try:
+            self.history = read_history(
+                upload.read(), filename=upload.name, max_bytes=limit_mb * 1024 * 1024
+            )
+        except PrimeFileError as exc:
+            raise forms.ValidationError(exc.message) from exc
+        return upload
+
+
+class AddForm(RatingForm):
+    film = forms.CharField(
+        max_length=32, error_messages={"required": "Choose the film to add, or Skip."}
+    )
+    rated_on = forms.DateField(
+        label="Rated on",
+        error_messages={
+            "required": "Enter the date you rated it.",
+            "invalid": "Enter a valid date.",
+        },
+    )

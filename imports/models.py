@@ -1,0 +1,184 @@
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from rankings.catalog import CatalogMovie
+
+
+def ttl() -> timedelta:
+    return timedelta(minutes=settings.IMPORT_SESSION_TTL_MINUTES)
+
+
+class ImportSessionQuerySet(models.QuerySet):
+    def active(self) -> "ImportSessionQuerySet":
+        return self.filter(status__in=ImportSession.ACTIVE, expires_at__gt=timezone.now())
+
+    def expired(self) -> "ImportSessionQuerySet":
+        return self.filter(expires_at__lte=timezone.now())
+
+
+class ImportSession(models.Model):
+    class Status(models.TextChoices):
+        WAITING = "waiting", "Waiting for confirmation"
+        MATCHING = "matching", "Matching"
+        REVIEWING = "reviewing", "Reviewing"
+        COMPLETE = "complete", "Complete"
+        CANCELLED = "cancelled", "Cancelled"
+
+    ACTIVE = (Status.MATCHING, Status.REVIEWING)
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="import_sessions"
+    )
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.MATCHING)
+    file_name = models.CharField(max_length=255, blank=True)
+    detected_format = models.CharField(max_length=80, blank=True)
+    language = models.CharField(max_length=8, blank=True)
+    date_warning = models.CharField(max_length=300, blank=True)
+    total_entries = models.PositiveIntegerField(default=0)
+    movies_found = models.PositiveIntegerField(default=0)
+    episodes_filtered = models.PositiveIntegerField(default=0)
+    other_dropped = models.PositiveIntegerField(default=0)
+    already_ranked = models.PositiveIntegerField(default=0)
+    decided_before = models.PositiveIntegerField(default=0)
+    truncated = models.PositiveIntegerField(default=0)
+    matching_error = models.CharField(max_length=300, blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+    last_activity = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+
+    objects = ImportSessionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created"]
+        constraints = [
+            # The database itself guarantees one import in progress per person.
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=models.Q(status__in=["matching", "reviewing"]),
+                name="one_active_import_per_user",
+            )
+        ]
+        indexes = [models.Index(fields=["status", "expires_at"], name="import_session_expiry")]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.file_name or 'import'} · {self.get_status_display()}"
+
+    def save(self, *args, **kwargs):
+        if not self.expires_at:
+            self.expires_at = timezone.now() + ttl()
+        super().save(*args, **kwargs)
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= timezone.now()
+
+    def touch(self) -> None:
+        """Slide the expiry: a session lives TTL minutes after the last action."""
+        now = timezone.now()
+        self.last_activity, self.expires_at = now, now + ttl()
+        ImportSession.objects.filter(pk=self.pk).update(
+            last_activity=self.last_activity, expires_at=self.expires_at
+        )
+
+
+class ImportItemQuerySet(models.QuerySet):
+    def to_match(self) -> "ImportItemQuerySet":
+        return self.filter(match_status=ImportItem.MatchStatus.PENDING)
+
+    def reviewable(self) -> "ImportItemQuerySet":
+        return self.exclude(match_status=ImportItem.MatchStatus.PENDING).exclude(
+            decision=ImportItem.Decision.ALREADY_RANKED
+        )
+
+    def pending_review(self) -> "ImportItemQuerySet":
+        return self.reviewable().filter(decision=ImportItem.Decision.PENDING)
+
+
+class ImportItem(models.Model):
+    class MatchStatus(models.TextChoices):
+        PENDING = "pending", "Not matched yet"
+        MATCHED = "matched", "Matched"
+        NEEDS_REVIEW = "needs_review", "Needs review"
+        UNMATCHED = "unmatched", "Unmatched"
+
+    class Decision(models.TextChoices):
+        PENDING = "pending", "Pending"
+        ADDED = "added", "Added"
+        SKIPPED = "skipped", "Skipped"
+        KEPT = "kept", "Already ranked, kept"
+        ALREADY_RANKED = "already_ranked", "Already ranked before the import"
+
+    session = models.ForeignKey(ImportSession, on_delete=models.CASCADE, related_name="items")
+    position = models.PositiveIntegerField()
+    prime_title = models.CharField(max_length=500)
+    clean_title = models.CharField(max_length=500)
+    year_hint = models.PositiveSmallIntegerField(null=True, blank=True)
+    watched = models.JSONField(default=list, blank=True, help_text="ISO datetimes, newest first")
+    last_watched = models.DateTimeField(null=True, blank=True)
+    image_url = models.URLField(max_length=1000, blank=True)
+    gti = models.CharField(max_length=100, blank=True)
+    match_status = models.CharField(
+        max_length=12, choices=MatchStatus.choices, default=MatchStatus.PENDING
+    )
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    confidence = models.FloatField(null=True, blank=True)
+    band = models.CharField(max_length=8, blank=True)
+    reason = models.CharField(max_length=200, blank=True)
+    proposal = models.JSONField(null=True, blank=True)
+    alternatives = models.JSONField(default=list, blank=True)
+    decision = models.CharField(max_length=16, choices=Decision.choices, default=Decision.PENDING)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    ranking = models.ForeignKey(
+        "rankings.Ranking", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = ImportItemQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(fields=["session", "position"], name="one_item_per_position")
+        ]
+        indexes = [
+            models.Index(fields=["session", "match_status", "position"], name="item_next_to_match"),
+            models.Index(fields=["session", "decision", "position"], name="item_next_to_review"),
+            models.Index(fields=["session", "-decided_at"], name="item_last_decided"),
+        ]
+
+    def __str__(self) -> str:
+        return self.prime_title
+
+    @property
+    def candidates(self) -> list[CatalogMovie]:
+        """The stored proposal and alternatives, so a card needs no catalog call."""
+        return [snapshot_to_movie(s) for s in [self.proposal, *self.alternatives] if s]
+
+
+def movie_to_snapshot(movie: CatalogMovie) -> dict:
+    return {
+        "title": movie.title,
+        "year": movie.year,
+        "tmdb_id": movie.tmdb_id,
+        "imdb_id": movie.imdb_id,
+        "original_title": movie.original_title,
+        "release_date": movie.release_date.isoformat() if movie.release_date else None,
+        "overview": movie.overview[:1000],
+        "poster_url": movie.poster_url,
+        "popularity": movie.popularity,
+        "runtime": movie.runtime,
+        "genres": list(movie.genres),
+    }
+
+
+def snapshot_to_movie(snapshot: dict) -> CatalogMovie:
+    from datetime import date
+
+    values = dict(snapshot)
+    values["release_date"] = (
+        date.fromisoformat(values["release_date"]) if values.get("release_date") else None
+    )
+    values["genres"] = tuple(values.get("genres") or ())
+    return CatalogMovie(**values)

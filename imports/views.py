@@ -1,0 +1,288 @@
+import csv
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+from django.views.generic import FormView
+
+from imports import services
+from imports.forms import AddForm, UploadForm
+from imports.models import ImportItem, ImportSession
+from rankings.catalog import CatalogError, get_catalog
+from rankings.forms import SearchForm
+from rankings.models import Ranking
+
+# One matching request works this long, so progress reaches the page every couple of seconds.
+# Each request also ends with a round trip in which TMDB sits idle (its latency, the page's next
+# POST); at 1.5 s those cost a 500-film import ~18% over the rate limit's floor, at 2.5 s ~13%.
+MATCH_BUDGET_SECONDS = 2.5
+
+
+def _get_session_for_user(request, pk: int) -> ImportSession:
+    return get_object_or_404(ImportSession, pk=pk, user=request.user)
+
+
+def _get_item_for_user(request, pk: int, item_pk: int) -> ImportItem:
+    return get_object_or_404(
+        ImportItem.objects.select_related("session"),
+        pk=item_pk,
+        session_id=pk,
+        session__user=request.user,
+    )
+
+
+class UploadView(FormView):
+    template_name = "imports/upload.html"
+    form_class = UploadForm
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["active"] = ImportSession.objects.active().filter(user=self.request.user).first()
+        context["max_movies"] = settings.IMPORT_MAX_MOVIES
+        return context
+
+    def form_valid(self, form):
+        session = services.create_session(
+            user=self.request.user, file_name=form.cleaned_data["file"].name, history=form.history
+        )
+        return redirect("imports:wizard", pk=session.pk)
+
+
+start = UploadView.as_view()
+
+
+def _stage_context(request, session: ImportSession, **extra) -> dict:
+    """Everything the wizard's stage region shows for the session's current state."""
+    items = session.items
+    context = {
+        "session": session,
+        "ready": items.exclude(decision=ImportItem.Decision.ALREADY_RANKED).count(),
+        "max_movies": settings.IMPORT_MAX_MOVIES,
+    }
+    if session.status == ImportSession.Status.MATCHING:
+        context["matched"] = items.exclude(match_status=ImportItem.MatchStatus.PENDING).count()
+        context["to_match"] = items.count()
+    elif session.status == ImportSession.Status.REVIEWING:
+        context.update(_card_context(request, session))
+    elif session.status == ImportSession.Status.COMPLETE:
+        context.update(_summary_context(session))
+    if session.status == ImportSession.Status.WAITING:
+        context["replacing"] = (
+            ImportSession.objects.active().filter(user=session.user).exclude(pk=session.pk).first()
+        )
+    context["can_undo"] = items.filter(decided_at__isnull=False).exists()
+    return context | extra
+
+
+def _card_context(request, session: ImportSession) -> dict:
+    item = session.items.pending_review().first()
+    if item is None:
+        return {}
+    reviewable = session.items.reviewable()
+    ranked = {
+        r.movie.catalog_id: r
+        for r in Ranking.objects.for_user(session.user)
+        .select_related("movie")
+        .filter(movie__in=_stored_movies(item))
+    }
+    choices = [(film, ranked.get(film.catalog_id)) for film in item.candidates]
+    return {
+        "item": item,
+        "choices": choices,
+        "position": reviewable.exclude(decision=ImportItem.Decision.PENDING).count() + 1,
+        "total": reviewable.count(),
+        "rated_on": timezone.localdate(item.last_watched)
+        if item.last_watched
+        else timezone.localdate(),
+    }
+
+
+def _stored_movies(item: ImportItem):
+    from django.db.models import Q
+
+    from rankings.models import Movie
+
+    tmdb = [c.tmdb_id for c in item.candidates if c.tmdb_id]
+    imdb = [c.imdb_id for c in item.candidates if c.imdb_id and not c.tmdb_id]
+    return Movie.objects.filter(Q(tmdb_id__in=tmdb) | Q(imdb_id__in=imdb))
+
+
+def _summary_context(session: ImportSession) -> dict:
+    counts = {d: 0 for d in ImportItem.Decision.values}
+    for decision in session.items.values_list("decision", flat=True):
+        counts[decision] += 1
+    return {
+        "added": counts["added"],
+        "skipped": counts["skipped"],
+        "kept": counts["kept"],
+        "unmatched": session.items.filter(
+            match_status=ImportItem.MatchStatus.UNMATCHED, decision=ImportItem.Decision.SKIPPED
+        ),
+    }
+
+
+def _render_stage(request, session: ImportSession, status: int = 200, **extra) -> HttpResponse:
+    context = _stage_context(request, session, **extra)
+    if request.htmx:
+        return render(request, "imports/wizard.html#stage", context, status=status)
+    return render(request, "imports/wizard.html", context, status=status)
+
+
+def _expired(request, session: ImportSession) -> HttpResponse:
+    template = "imports/expired.html#expired" if request.htmx else "imports/expired.html"
+    return render(request, template, {"session": session})
+
+
+@require_GET
+def wizard(request, pk: int):
+    session = _get_session_for_user(request, pk)
+    if session.is_expired:
+        return _expired(request, session)
+    if session.status == ImportSession.Status.CANCELLED:
+        messages.info(request, "That import was replaced by a newer one.")
+        return redirect("imports:start")
+    return _render_stage(request, session)
+
+
+def _after_action(request, session: ImportSession, message: str = "", status: int = 200):
+    if request.htmx:
+        return _render_stage(request, session, status=status, error=message)
+    if message:
+        messages.error(request, message)
+    return redirect("imports:wizard", pk=session.pk)
+
+
+@require_POST
+def match(request, pk: int):
+    session = _get_session_for_user(request, pk)
+    if session.is_expired:
+        return _expired(request, session)
+    if session.status == ImportSession.Status.MATCHING:
+        services.match_batch(session=session, catalog=get_catalog(), budget=MATCH_BUDGET_SECONDS)
+        session.touch()
+    return _after_action(request, session)
+
+
+@require_POST
+def confirm(request, pk: int):
+    session = _get_session_for_user(request, pk)
+    if session.is_expired:
+        return _expired(request, session)
+    if session.status == ImportSession.Status.WAITING:
+        services.confirm_replacement(session=session)
+    return redirect("imports:wizard", pk=session.pk)
+
+
+@require_POST
+def discard(request, pk: int):
+    session = _get_session_for_user(request, pk)
+    if session.status == ImportSession.Status.WAITING:
+        session.delete()
+    active = ImportSession.objects.active().filter(user=request.user).first()
+    return redirect("imports:wizard", pk=active.pk) if active else redirect("imports:start")
+
+
+def _reviewing(request, item: ImportItem) -> HttpResponse | None:
+    """The response for an action on a card that cannot be decided now, or None."""
+    session = item.session
+    if session.is_expired:
+        return _expired(request, session)
+    if item.decision != ImportItem.Decision.PENDING:
+        # A double click, a retry or a second tab: nothing changes, show where the import stands.
+        notice = f"“{item.prime_title}” was already decided (perhaps in another tab)."
+        if request.htmx:
+            return _render_stage(request, session, notice=notice)
+        messages.info(request, notice)
+        return redirect("imports:wizard", pk=session.pk)
+    if session.status != ImportSession.Status.REVIEWING:
+        return _after_action(request, session)
+    return None
+
+
+@require_POST
+def add(request, pk: int, item_pk: int):
+    item = _get_item_for_user(request, pk, item_pk)
+    if (response := _reviewing(request, item)) is not None:
+        return response
+    form = AddForm(request.POST)
+    if not form.is_valid():
+        message = " ".join(e for errors in form.errors.values() for e in errors)
+        return _after_action(request, item.session, message, status=422)
+    film_id = form.cleaned_data["film"]
+    film = next((c for c in item.candidates if c.catalog_id == film_id), None)
+    if film is None:
+        try:
+            film = get_catalog().get(film_id)
+        except CatalogError as exc:
+            return _after_action(request, item.session, exc.message, status=422)
+    services.add_item(
+        item=item,
+        film=film,
+        rating=form.cleaned_data["rating"],
+        rated_on=form.cleaned_data["rated_on"],
+    )
+    return _decided(request, item.session)
+
+
+@require_POST
+def skip(request, pk: int, item_pk: int):
+    item = _get_item_for_user(request, pk, item_pk)
+    if (response := _reviewing(request, item)) is not None:
+        return response
+    services.skip_item(item=item)
+    return _decided(request, item.session)
+
+
+def _decided(request, session: ImportSession) -> HttpResponse:
+    services.complete_if_done(session)
+    session.touch()
+    return _after_action(request, session)
+
+
+@require_POST
+def undo(request, pk: int):
+    session = _get_session_for_user(request, pk)
+    if session.is_expired:
+        return _expired(request, session)
+    if session.status in (ImportSession.Status.REVIEWING, ImportSession.Status.COMPLETE):
+        if not services.undo_last(session=session):
+            return _after_action(request, session, "There is nothing to undo.")
+        session.touch()
+    return _after_action(request, session)
+
+
+@require_GET
+def item_search(request, pk: int, item_pk: int):
+    item = _get_item_for_user(request, pk, item_pk)
+    form = SearchForm(request.GET)
+    results, error = [], ""
+    if form.is_valid():
+        try:
+            results = get_catalog().search(form.cleaned_data["q"])[:10]
+        except CatalogError as exc:
+            error = exc.message
+    else:
+        error = form.errors["q"][0]
+    context = {"item": item, "results": results, "error": error}
+    return render(request, "imports/wizard.html#search-choices", context)
+
+
+@require_GET
+def unmatched_csv(request, pk: int):
+    session = _get_session_for_user(request, pk)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="unmatched-titles.csv"'
+    writer = csv.writer(response)
+    writer.writerow(["title", "watch_dates"])
+    for item in _summary_context(session)["unmatched"]:
+        writer.writerow([_csv_safe(item.prime_title), " ".join(d[:10] for d in item.watched)])
+    return response
+
+
+def _csv_safe(value: str) -> str:
+    from rankings.views import _csv_safe as safe
+
+    return safe(value)

@@ -1,0 +1,108 @@
+from datetime import date
+
+import pytest
+from django.contrib.auth import get_user_model
+from playwright.sync_api import expect
+
+from rankings.models import Ranking
+from tests.e2e.conftest import sign_up
+from tests.factories import MovieFactory, RankingFactory
+from tests.imports.conftest import v3_file
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+ROWS = [
+    ("2024-05-01 20:00:00.000", "Movie", "Casablanca"),
+    ("2024-04-25 20:00:00.000", "Series", "The Boys - Season 2"),
+    ("2024-04-20 20:00:00.000", "Movie", "Hamlet"),
+    ("2024-04-10 21:00:00.000", "Movie", "Die Verurteilten"),
+    ("2024-03-05 19:00:00.000", "Movie", "Episode 0: Official Trailer"),
+    ("2024-03-01 19:00:00.000", "Movie", "The Matrix"),
+    ("2024-02-01 18:30:00.000", "Movie", "Inception"),
+    ("2024-01-15 18:30:00.000", "Series", "The Boys - Season 2"),
+    ("2023-12-24 16:00:00.000", "Movie", "Pulp Fiction"),
+    ("2023-11-11 11:11:11.000", "Movie", "Zorblax the Unfilmed Saga"),
+]
+
+
+def _card_title(page):
+    return page.locator("#card-title")
+
+
+def test_a_person_imports_a_prime_history_end_to_end(page, tmp_path):
+    sign_up(page, username="importer")
+    user = get_user_model().objects.get(username="importer")
+    RankingFactory(
+        user=user,
+        movie=MovieFactory(title="Pulp Fiction", imdb_id="tt0110912", year=1994),
+        rating=4,
+        rated_at=date(2020, 1, 1),
+    )
+    history = tmp_path / "prime-history.csv"
+    history.write_bytes(v3_file(ROWS))
+
+    page.goto("/settings/")
+    page.get_by_role("link", name="Import Watch History").first.click()
+    expect(page.get_by_role("heading", name="Import Watch History")).to_be_visible()
+    page.get_by_label("Watch history file").set_input_files(history)
+    page.get_by_role("button", name="Upload").click()
+
+    expect(page.get_by_text("Detected:")).to_contain_text("Prime Video exporter")
+    expect(page.locator("dt:text-is('TV episodes filtered') + dd")).to_have_text("2")
+    expect(page.locator("dt:text-is('Already ranked') + dd")).to_have_text("1")
+    expect(page.locator("dt:text-is('Ready for review') + dd")).to_have_text("6")
+
+    # Matching runs by itself, then the first card arrives: add it with the keyboard.
+    expect(_card_title(page)).to_have_text("Casablanca", timeout=20_000)
+    expect(page.get_by_text("1 of 6")).to_be_visible()
+    expect(page.get_by_role("link", name="View on IMDb").first).to_have_attribute(
+        "href", "https://www.imdb.com/title/tt0034583/"
+    )
+    page.keyboard.press("5")
+    page.keyboard.press("Enter")
+
+    # Hamlet: several films share the title; pick an alternative instead of the proposal.
+    expect(_card_title(page)).to_have_text("Hamlet")
+    expect(page.locator(".band")).to_have_text("Medium")
+    page.locator("label.choice").filter(has_text="(1996)").click()
+    page.get_by_label("3 stars").check()
+    page.get_by_role("button", name="Add").click()
+
+    # A German title the offline catalog does not know: search for the film instead.
+    expect(_card_title(page)).to_have_text("Die Verurteilten")
+    page.get_by_label("Search for the right film").fill("Shawshank Redemption")
+    page.locator("#search-choices label.choice").filter(has_text="The Shawshank Redemption").click()
+    page.get_by_label("4 stars").check()
+    page.get_by_role("button", name="Add").click()
+
+    expect(_card_title(page)).to_have_text("The Matrix")
+    page.get_by_role("button", name="Skip").click()
+
+    # Add Inception, change our mind with Undo, then skip it.
+    expect(_card_title(page)).to_have_text("Inception")
+    page.get_by_label("2 stars").check()
+    page.get_by_role("button", name="Add").click()
+    expect(_card_title(page)).to_have_text("Zorblax the Unfilmed Saga")
+    page.keyboard.press("u")
+    expect(_card_title(page)).to_have_text("Inception")
+    page.keyboard.press("s")
+
+    expect(_card_title(page)).to_have_text("Zorblax the Unfilmed Saga")
+    page.get_by_role("button", name="Skip").click()
+
+    expect(page.get_by_role("heading", name="Import complete")).to_be_visible()
+    expect(page.locator("dt:text-is('Movies added') + dd")).to_have_text("3")
+    expect(page.locator("dt:text-is('Movies skipped') + dd")).to_have_text("3")
+    unmatched = page.locator("h3:text-is('Unmatched titles') + ul li")
+    expect(unmatched).to_have_text(["Zorblax the Unfilmed Saga"])
+
+    page.get_by_role("link", name="My rankings").first.click()
+    rows = Ranking.objects.filter(user=user).order_by("movie__title")
+    assert [(r.movie.title, r.movie.year, r.rating, r.rated_at) for r in rows] == [
+        ("Casablanca", 1942, 5, date(2024, 5, 1)),
+        ("Hamlet", 1996, 3, date(2024, 4, 20)),
+        ("Pulp Fiction", 1994, 4, date(2020, 1, 1)),
+        ("The Shawshank Redemption", 1994, 4, date(2024, 4, 10)),
+    ]
+    expect(page.locator("table.rankings tbody tr")).to_have_count(4)
+    expect(page.locator("tr").filter(has_text="Casablanca")).to_contain_text("1 May 2024")

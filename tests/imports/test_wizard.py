@@ -1,0 +1,311 @@
+import csv
+import io
+from datetime import date, timedelta
+
+import pytest
+import time_machine
+from django.core.management import call_command
+from django.test import Client
+from django.utils import timezone
+
+from imports.models import ImportItem, ImportSession
+from rankings.models import Ranking
+from tests.factories import MovieFactory, RankingFactory
+from tests.imports.conftest import upload
+
+pytestmark = pytest.mark.usefixtures("offline_catalog")
+
+HX = {"HX-Request": "true"}
+
+
+@pytest.fixture
+def session(alice_client, alice, sample_file) -> ImportSession:
+    upload(alice_client, sample_file)
+    return ImportSession.objects.get(user=alice)
+
+
+def _match_all(client, session) -> str:
+    page = ""
+    for _ in range(20):
+        page = client.post(f"/settings/import/{session.pk}/match/", headers=HX).content.decode()
+        session.refresh_from_db()
+        if session.status != "matching":
+            return page
+    raise AssertionError("matching never finished")
+
+
+@pytest.fixture
+def reviewing(alice_client, session) -> ImportSession:
+    _match_all(alice_client, session)
+    return session
+
+
+def _card(session) -> ImportItem:
+    return session.items.pending_review().first()
+
+
+def _add(client, session, item, film=None, rating="4", rated_on="2024-05-02", **extra):
+    data = {"rating": rating, "rated_on": rated_on, "film": film or item.candidates[0].catalog_id}
+    return client.post(f"/settings/import/{session.pk}/items/{item.pk}/add/", data, **extra)
+
+
+def test_matching_shows_progress_and_then_the_first_review_card(alice_client, session):
+    page = alice_client.get(f"/settings/import/{session.pk}/").content.decode()
+    assert '<label for="matching-progress">Matching progress</label>' in page
+    assert "0 of 5 films matched" in page
+    page = _match_all(alice_client, session)
+    assert session.status == "reviewing"
+    assert "<html" not in page
+    assert '<h2 id="card-title" tabindex="-1">Casablanca</h2>' in page
+    assert "1 of 5" in page
+
+
+def test_the_review_card_shows_the_proposal_link_band_and_contract_labels(alice_client, reviewing):
+    page = alice_client.get(f"/settings/import/{reviewing.pk}/").content.decode()
+    assert 'Casablanca</strong> <span class="year">(1942)</span>' in page
+    assert 'href="https://www.imdb.com/title/tt0034583/"' in page and ">View on IMDb</a>" in page
+    assert ">High</span>" in page
+    for n in range(1, 6):
+        assert f">{n} star{'s' if n > 1 else ''}</label>" in page
+    assert '<label for="rated-on">Rated on</label>' in page
+    assert 'value="2024-05-01"' in page
+    assert ">Add</button>" in page and ">Skip</button>" in page
+
+
+def test_an_unknown_title_is_unmatched_and_offers_search_and_skip(reviewing):
+    item = reviewing.items.get(clean_title="Zorblax the Unfilmed Saga")
+    assert item.match_status == "unmatched" and item.proposal is None
+
+
+def test_adding_creates_a_ranking_with_the_chosen_date_and_shows_the_next_card(
+    alice_client, alice, reviewing
+):
+    item = _card(reviewing)
+    response = _add(alice_client, reviewing, item, rating="5", rated_on="2024-05-01", headers=HX)
+    ranking = Ranking.objects.get(user=alice)
+    assert (ranking.movie.title, ranking.rating, ranking.rated_at) == (
+        "Casablanca",
+        5,
+        date(2024, 5, 1),
+    )
+    page = response.content.decode()
+    assert "2 of 5" in page and 'id="card-title" tabindex="-1">The Matrix<' in page
+    assert "<html" not in page
+
+
+def test_adding_twice_creates_one_ranking(alice_client, alice, reviewing):
+    item = _card(reviewing)
+    _add(alice_client, reviewing, item, rating="5")
+    _add(alice_client, reviewing, item, rating="2")
+    assert list(Ranking.objects.filter(user=alice).values_list("rating", flat=True)) == [5]
+
+
+def test_adding_never_overwrites_a_ranking_made_before_the_import(alice_client, alice, reviewing):
+    item = _card(reviewing)
+    film = item.candidates[0]
+    RankingFactory(user=alice, movie=MovieFactory(title=film.title, imdb_id=film.imdb_id), rating=2)
+    _add(alice_client, reviewing, item, rating="5")
+    item.refresh_from_db()
+    assert item.decision == "kept"
+    assert Ranking.objects.get(user=alice).rating == 2
+
+
+def test_picking_a_film_found_with_the_card_search_adds_that_film(alice_client, alice, reviewing):
+    item = _card(reviewing)
+    results = alice_client.get(
+        f"/settings/import/{reviewing.pk}/items/{item.pk}/search/", {"q": "pulp fiction"}
+    )
+    assert 'value="tt0110912"' in results.content.decode()
+    _add(alice_client, reviewing, item, film="tt0110912")
+    assert Ranking.objects.get(user=alice).movie.title == "Pulp Fiction"
+
+
+@pytest.mark.parametrize("rating", ["", "0", "6", "many"])
+def test_a_bad_rating_keeps_the_card_with_a_message(alice_client, reviewing, rating):
+    item = _card(reviewing)
+    response = _add(alice_client, reviewing, item, rating=rating, headers=HX)
+    assert response.status_code == 422
+    assert "1 to 5" in response.content.decode() or "Choose a rating" in response.content.decode()
+    assert Ranking.objects.count() == 0
+    item.refresh_from_db()
+    assert item.decision == "pending"
+
+
+def test_a_bad_date_keeps_the_card_with_a_message(alice_client, reviewing):
+    response = _add(alice_client, reviewing, _card(reviewing), rated_on="yesterday", headers=HX)
+    assert response.status_code == 422 and "Enter a valid date." in response.content.decode()
+    assert Ranking.objects.count() == 0
+
+
+def test_skip_moves_on_and_undo_brings_the_card_back_and_removes_its_ranking(
+    alice_client, alice, reviewing
+):
+    first = _card(reviewing)
+    _add(alice_client, reviewing, first)
+    second = _card(reviewing)
+    alice_client.post(f"/settings/import/{reviewing.pk}/items/{second.pk}/skip/")
+    second.refresh_from_db()
+    assert second.decision == "skipped"
+
+    page = alice_client.post(f"/settings/import/{reviewing.pk}/undo/", headers=HX).content.decode()
+    assert f'tabindex="-1">{second.prime_title}<' in page
+    alice_client.post(f"/settings/import/{reviewing.pk}/undo/")
+    first.refresh_from_db()
+    assert first.decision == "pending" and Ranking.objects.filter(user=alice).count() == 0
+
+
+def test_finishing_shows_the_summary_with_unmatched_titles_and_their_csv(
+    alice_client, alice, reviewing
+):
+    while item := _card(reviewing):
+        if item.candidates and item.match_status != "unmatched":
+            _add(alice_client, reviewing, item)
+        else:
+            alice_client.post(f"/settings/import/{reviewing.pk}/items/{item.pk}/skip/")
+    page = alice_client.get(f"/settings/import/{reviewing.pk}/").content.decode()
+    assert "Import complete" in page
+    assert "<dt>Movies added</dt><dd>4</dd>" in page and "<dt>Movies skipped</dt><dd>1</dd>" in page
+    assert "<h3>Unmatched titles</h3>" in page and "<li>Zorblax the Unfilmed Saga</li>" in page
+    rows = list(
+        csv.reader(
+            io.StringIO(
+                alice_client.get(f"/settings/import/{reviewing.pk}/unmatched.csv").content.decode()
+            )
+        )
+    )
+    assert rows == [["title", "watch_dates"], ["Zorblax the Unfilmed Saga", "2023-11-11"]]
+    assert Ranking.objects.filter(user=alice).count() == 4
+
+
+def test_importing_the_same_file_again_after_finishing_continues_with_the_rest(
+    alice_client, alice, sample_file, settings
+):
+    settings.IMPORT_MAX_MOVIES = 3
+    upload(alice_client, sample_file)
+    first = ImportSession.objects.get(user=alice)
+    _match_all(alice_client, first)
+    while item := _card(first):
+        alice_client.post(f"/settings/import/{first.pk}/items/{item.pk}/skip/")
+    upload(alice_client, sample_file)
+    second = ImportSession.objects.exclude(pk=first.pk).get(user=alice)
+    assert list(second.items.values_list("clean_title", flat=True)) == [
+        "Pulp Fiction",
+        "Zorblax the Unfilmed Saga",
+    ]
+    assert second.truncated == 0
+
+
+@pytest.mark.parametrize(
+    "action", ["match/", "undo/", "confirm/", "discard/", "items/{item}/add/", "items/{item}/skip/"]
+)
+def test_another_users_session_is_a_404(bob_client, reviewing, action):
+    item = reviewing.items.first()
+    response = bob_client.post(
+        f"/settings/import/{reviewing.pk}/" + action.format(item=item.pk), {"rating": "5"}
+    )
+    assert response.status_code == 404
+    assert bob_client.get(f"/settings/import/{reviewing.pk}/").status_code == 404
+    assert Ranking.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    "action", ["match/", "undo/", "confirm/", "discard/", "items/{item}/add/", "items/{item}/skip/"]
+)
+def test_wizard_actions_are_post_only(alice_client, reviewing, action):
+    item = reviewing.items.first()
+    assert (
+        alice_client.get(
+            f"/settings/import/{reviewing.pk}/" + action.format(item=item.pk)
+        ).status_code
+        == 405
+    )
+
+
+@pytest.mark.parametrize("action", ["match/", "undo/", "items/{item}/add/", "items/{item}/skip/"])
+def test_wizard_actions_need_a_login(reviewing, action):
+    item = reviewing.items.first()
+    response = Client().post(f"/settings/import/{reviewing.pk}/" + action.format(item=item.pk))
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_wizard_actions_enforce_csrf(alice, reviewing):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(alice)
+    item = _card(reviewing)
+    assert _add(client, reviewing, item).status_code == 403
+    assert Ranking.objects.count() == 0
+
+
+def test_a_wizard_action_without_htmx_redirects_to_the_wizard_page(alice_client, reviewing):
+    response = _add(alice_client, reviewing, _card(reviewing))
+    assert (
+        response.status_code == 302 and response["Location"] == f"/settings/import/{reviewing.pk}/"
+    )
+
+
+def test_an_add_costs_the_same_number_of_queries_on_a_large_session(
+    alice_client, reviewing, django_assert_max_num_queries
+):
+    item = _card(reviewing)
+    ImportItem.objects.bulk_create(
+        ImportItem(
+            session=reviewing,
+            position=100 + n,
+            prime_title=f"Filler {n}",
+            clean_title=f"Filler {n}",
+            match_status="unmatched",
+        )
+        for n in range(500)
+    )
+    with django_assert_max_num_queries(30):
+        _add(alice_client, reviewing, item, headers=HX)
+
+
+def test_an_expired_session_shows_a_friendly_page(alice_client, reviewing, settings):
+    with time_machine.travel(
+        timezone.now() + timedelta(minutes=settings.IMPORT_SESSION_TTL_MINUTES + 1)
+    ):
+        page = alice_client.get(f"/settings/import/{reviewing.pk}/").content.decode()
+        assert "This import has expired" in page and "Start a new import" in page
+        response = _add(alice_client, reviewing, _card(reviewing), headers=HX)
+        assert "Start a new import" in response.content.decode()
+    assert Ranking.objects.count() == 0
+
+
+def test_each_action_slides_the_expiry(alice_client, reviewing, settings):
+    later = timezone.now() + timedelta(minutes=settings.IMPORT_SESSION_TTL_MINUTES - 1)
+    with time_machine.travel(later):
+        _add(alice_client, reviewing, _card(reviewing))
+    reviewing.refresh_from_db()
+    assert reviewing.expires_at > later + timedelta(minutes=settings.IMPORT_SESSION_TTL_MINUTES - 1)
+
+
+def test_cleanup_deletes_only_expired_sessions_and_supports_dry_run(
+    alice, bob, sample_file, settings, capsys
+):
+    from imports.parsing import read_history
+    from imports.services import create_session
+
+    old = create_session(user=alice, file_name="old.csv", history=read_history(sample_file))
+    ImportSession.objects.filter(pk=old.pk).update(expires_at=timezone.now() - timedelta(minutes=1))
+    fresh = create_session(user=bob, file_name="new.csv", history=read_history(sample_file))
+
+    call_command("cleanup_import_sessions", "--dry-run")
+    assert "Would delete 1 expired import sessions (5 items)." in capsys.readouterr().out
+    assert ImportSession.objects.count() == 2
+
+    call_command("cleanup_import_sessions")
+    assert "Deleted 1 expired import sessions (5 items)." in capsys.readouterr().out
+    assert list(ImportSession.objects.values_list("pk", flat=True)) == [fresh.pk]
+    assert ImportItem.objects.filter(session_id=old.pk).count() == 0
+
+
+def test_a_second_tab_adding_a_decided_card_changes_nothing_and_says_so(
+    alice_client, alice, reviewing
+):
+    item = _card(reviewing)
+    _add(alice_client, reviewing, item, rating="5")
+    page = _add(alice_client, reviewing, item, rating="1", headers=HX).content.decode()
+    assert "was already decided (perhaps in another tab)" in page
+    assert 'tabindex="-1">The Matrix<' in page
+    assert list(Ranking.objects.filter(user=alice).values_list("rating", flat=True)) == [5]
