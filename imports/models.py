@@ -1,10 +1,11 @@
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
 from rankings.catalog import CatalogMovie
+from rankings.titles import normalize_title
 
 
 def ttl() -> timedelta:
@@ -42,7 +43,6 @@ class ImportSession(models.Model):
     episodes_filtered = models.PositiveIntegerField(default=0)
     other_dropped = models.PositiveIntegerField(default=0)
     already_ranked = models.PositiveIntegerField(default=0)
-    decided_before = models.PositiveIntegerField(default=0)
     truncated = models.PositiveIntegerField(default=0)
     matching_error = models.CharField(max_length=300, blank=True)
     created = models.DateTimeField(auto_now_add=True)
@@ -89,9 +89,14 @@ class ImportItemQuerySet(models.QuerySet):
         return self.filter(match_status=ImportItem.MatchStatus.PENDING)
 
     def reviewable(self) -> "ImportItemQuerySet":
-        return self.exclude(match_status=ImportItem.MatchStatus.PENDING).exclude(
-            decision=ImportItem.Decision.ALREADY_RANKED
+        return (
+            self.exclude(match_status=ImportItem.MatchStatus.PENDING)
+            .exclude(decision=ImportItem.Decision.ALREADY_RANKED)
+            .exclude(skipped_before=True)
         )
+
+    def skipped_before(self) -> "ImportItemQuerySet":
+        return self.filter(skipped_before=True)
 
     def pending_review(self) -> "ImportItemQuerySet":
         return self.reviewable().filter(decision=ImportItem.Decision.PENDING)
@@ -131,6 +136,9 @@ class ImportItem(models.Model):
     alternatives = models.JSONField(default=list, blank=True)
     decision = models.CharField(max_length=16, choices=Decision.choices, default=Decision.PENDING)
     decided_at = models.DateTimeField(null=True, blank=True)
+    # Pre-skipped because the person skipped this title in an earlier import; not reviewed
+    # unless they ask for it again.
+    skipped_before = models.BooleanField(default=False)
     ranking = models.ForeignKey(
         "rankings.Ranking", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -150,6 +158,10 @@ class ImportItem(models.Model):
 
     def __str__(self) -> str:
         return self.prime_title
+
+    @property
+    def memory_key(self) -> str:
+        return memory_key(gti=self.gti, clean_title=self.clean_title)
 
     @property
     def candidates(self) -> list[CatalogMovie]:
@@ -174,11 +186,44 @@ def movie_to_snapshot(movie: CatalogMovie) -> dict:
 
 
 def snapshot_to_movie(snapshot: dict) -> CatalogMovie:
-    from datetime import date
-
     values = dict(snapshot)
     values["release_date"] = (
         date.fromisoformat(values["release_date"]) if values.get("release_date") else None
     )
     values["genres"] = tuple(values.get("genres") or ())
     return CatalogMovie(**values)
+
+
+def memory_key(*, gti: str, clean_title: str) -> str:
+    """What identifies a Prime title across imports: its GTI, else its normalised title."""
+    return f"gti:{gti}" if gti else f"title:{normalize_title(clean_title)}"[:200]
+
+
+class RememberedDecision(models.Model):
+    """A person's choice for a Prime title, reused by their later imports."""
+
+    class Kind(models.TextChoices):
+        ADDED = "added", "Added"
+        SKIPPED = "skipped", "Skipped"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="remembered_decisions"
+    )
+    key = models.CharField(max_length=200)
+    prime_title = models.CharField(max_length=500)
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    film = models.JSONField(null=True, blank=True, help_text="The chosen film, for added titles")
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-updated"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="one_memory_per_user_and_title")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.prime_title} · {self.get_kind_display()}"
+
+    @property
+    def film_movie(self) -> CatalogMovie | None:
+        return snapshot_to_movie(self.film) if self.film else None

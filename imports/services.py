@@ -14,7 +14,13 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from imports.matching import match
-from imports.models import ImportItem, ImportSession, movie_to_snapshot
+from imports.models import (
+    ImportItem,
+    ImportSession,
+    RememberedDecision,
+    memory_key,
+    movie_to_snapshot,
+)
 from imports.parsing import History
 from rankings.catalog import Catalog, CatalogError, CatalogMovie
 from rankings.models import Movie, Ranking
@@ -43,22 +49,52 @@ def _ranked_titles(user) -> set[str]:
     return titles
 
 
-def _decided_before(user) -> set[str]:
-    """Prime titles (by GTI and by normalised title) the user decided in earlier imports."""
-    keys = set()
-    decided = ImportItem.objects.filter(session__user=user).exclude(
-        decision=ImportItem.Decision.PENDING
+def _ranked_ids(user) -> tuple[set[int], set[str]]:
+    rows = Ranking.objects.for_user(user).values_list("movie__tmdb_id", "movie__imdb_id")
+    return {t for t, _ in rows if t}, {i for _, i in rows if i}
+
+
+def _is_ranked(film: CatalogMovie, ranked: tuple[set[int], set[str]]) -> bool:
+    return (film.tmdb_id in ranked[0]) if film.tmdb_id else (film.imdb_id in ranked[1])
+
+
+def _new_item(session, position, movie, **values) -> ImportItem:
+    return ImportItem(
+        session=session,
+        position=position,
+        prime_title=movie.title[:500],
+        clean_title=movie.clean_title[:500],
+        year_hint=movie.year_hint,
+        watched=[d.isoformat() for d in movie.watched],
+        last_watched=movie.last_watched,
+        image_url=movie.image_url[:1000],
+        gti=movie.gti[:100],
+        **values,
     )
-    for gti, clean_title in decided.values_list("gti", "clean_title"):
-        if gti:
-            keys.add(gti)
-        keys.add(normalize_title(clean_title))
-    return keys
+
+
+def _remembered_match(memory: RememberedDecision, ranked) -> dict:
+    """Item values for a title the person added before: their film, no catalog call."""
+    film = memory.film_movie
+    return {
+        "match_status": ImportItem.MatchStatus.MATCHED,
+        "confidence": 1.0,
+        "band": "High",
+        "reason": "your earlier choice",
+        "proposal": memory.film,
+        "decision": ImportItem.Decision.ALREADY_RANKED
+        if _is_ranked(film, ranked)
+        else ImportItem.Decision.PENDING,
+    }
 
 
 @transaction.atomic
 def create_session(*, user, file_name: str, history: History) -> ImportSession:
-    """Store a parsed history as a new session, waiting if another import is in progress."""
+    """Store a parsed history as a new session, waiting if another import is in progress.
+
+    Titles the person already ranked are only counted. Titles they skipped in an earlier
+    import come back pre-skipped, and titles they added before carry their earlier choice.
+    """
     now = timezone.now()
     # Expired imports no longer count as "in progress"; retire them so they do not block.
     ImportSession.objects.filter(
@@ -67,16 +103,23 @@ def create_session(*, user, file_name: str, history: History) -> ImportSession:
     busy = ImportSession.objects.filter(user=user, status__in=ImportSession.ACTIVE).exists()
     ImportSession.objects.filter(user=user, status=ImportSession.Status.WAITING).delete()
 
-    ranked, decided = _ranked_titles(user), _decided_before(user)
-    keep, already_ranked, decided_before = [], 0, 0
+    titles, ranked = _ranked_titles(user), _ranked_ids(user)
+    memories = {m.key: m for m in RememberedDecision.objects.filter(user=user)}
+    review, skipped, already_ranked = [], [], 0
     for movie in history.movies:
-        key = normalize_title(movie.clean_title)
-        if key in ranked:
+        memory = memories.get(memory_key(gti=movie.gti, clean_title=movie.clean_title))
+        if memory and memory.kind == RememberedDecision.Kind.SKIPPED:
+            skipped.append(movie)
+        elif memory and memory.film:
+            values = _remembered_match(memory, ranked)
+            if values["decision"] == ImportItem.Decision.ALREADY_RANKED:
+                already_ranked += 1
+            else:
+                review.append((movie, values))
+        elif normalize_title(movie.clean_title) in titles:
             already_ranked += 1
-        elif (movie.gti and movie.gti in decided) or key in decided:
-            decided_before += 1
         else:
-            keep.append(movie)
+            review.append((movie, {}))
     limit = settings.IMPORT_MAX_MOVIES
     session = ImportSession.objects.create(
         user=user,
@@ -90,29 +133,26 @@ def create_session(*, user, file_name: str, history: History) -> ImportSession:
         episodes_filtered=history.episode_rows,
         other_dropped=history.total_rows - history.movie_rows - history.episode_rows,
         already_ranked=already_ranked,
-        decided_before=decided_before,
-        truncated=max(0, len(keep) - limit),
+        truncated=max(0, len(review) - limit),
     )
-    ImportItem.objects.bulk_create(
-        [
-            ImportItem(
-                session=session,
-                position=position,
-                prime_title=movie.title[:500],
-                clean_title=movie.clean_title[:500],
-                year_hint=movie.year_hint,
-                watched=[d.isoformat() for d in movie.watched],
-                last_watched=movie.last_watched,
-                image_url=movie.image_url[:1000],
-                gti=movie.gti[:100],
-            )
-            for position, movie in enumerate(keep[:limit], start=1)
-        ],
-        batch_size=500,
-    )
-    if not keep:
-        session.status = ImportSession.Status.WAITING if busy else ImportSession.Status.COMPLETE
-        session.save(update_fields=["status"])
+    items = [
+        _new_item(session, position, movie, **values)
+        for position, (movie, values) in enumerate(review[:limit], start=1)
+    ]
+    items += [
+        _new_item(
+            session,
+            len(items) + n,
+            movie,
+            match_status=ImportItem.MatchStatus.UNMATCHED,
+            decision=ImportItem.Decision.SKIPPED,
+            skipped_before=True,
+        )
+        for n, movie in enumerate(skipped, start=1)
+    ]
+    ImportItem.objects.bulk_create(items, batch_size=500)
+    if not busy:
+        finish_matching_if_done(session)
     return session
 
 
@@ -122,9 +162,9 @@ def confirm_replacement(*, session: ImportSession) -> None:
     ImportSession.objects.filter(user=session.user, status__in=ImportSession.ACTIVE).update(
         status=ImportSession.Status.CANCELLED
     )
-    has_items = session.items.exists()
-    session.status = ImportSession.Status.MATCHING if has_items else ImportSession.Status.COMPLETE
+    session.status = ImportSession.Status.MATCHING
     session.save(update_fields=["status"])
+    finish_matching_if_done(session)
     session.touch()
 
 
@@ -207,15 +247,6 @@ def _search_all(catalog: Catalog, queries: dict, found: Callable[[tuple, list], 
                 found(key, results)
         finally:
             stop.set()
-
-
-def _ranked_ids(user) -> tuple[set[int], set[str]]:
-    rows = Ranking.objects.for_user(user).values_list("movie__tmdb_id", "movie__imdb_id")
-    return {t for t, _ in rows if t}, {i for _, i in rows if i}
-
-
-def _is_ranked(film: CatalogMovie, ranked: tuple[set[int], set[str]]) -> bool:
-    return (film.tmdb_id in ranked[0]) if film.tmdb_id else (film.imdb_id in ranked[1])
 
 
 def match_batch(*, session: ImportSession, catalog: Catalog, budget: float = 1.5) -> None:
@@ -319,6 +350,20 @@ def finish_matching_if_done(session: ImportSession) -> None:
 # Review decisions -----------------------------------------------------------------------------
 
 
+class CannotReopen(Exception):
+    message = (
+        "This import is finished and another one is in progress; finish or replace that one "
+        "before changing this one."
+    )
+
+
+def _ensure_reopenable(session: ImportSession) -> None:
+    """A finished import can take changes only while no other import is in progress."""
+    others = ImportSession.objects.filter(user=session.user, status__in=ImportSession.ACTIVE)
+    if others.exclude(pk=session.pk).exists():
+        raise CannotReopen
+
+
 def _locked_item(item_pk: int) -> ImportItem | None:
     """The item, row-locked for the rest of the transaction (None if cleanup removed it)."""
     return ImportItem.objects.select_for_update().filter(pk=item_pk).first()
@@ -332,11 +377,11 @@ def add_item(*, item: ImportItem, film: CatalogMovie, rating: int, rated_on: dat
     if locked is None or locked.decision != ImportItem.Decision.PENDING:
         return locked or item
     movie = Movie.objects.from_catalog(film)
-    user = locked.session.user
+    user_id = item.session.user_id
     try:
         with transaction.atomic():
             ranking = Ranking.objects.create(
-                user=user, movie=movie, rating=rating, rated_at=rated_on
+                user_id=user_id, movie=movie, rating=rating, rated_at=rated_on
             )
     except IntegrityError:
         ranking = None
@@ -347,6 +392,7 @@ def add_item(*, item: ImportItem, film: CatalogMovie, rating: int, rated_on: dat
         # A film found with the card's search becomes part of the card, so Undo can show it.
         locked.alternatives = [movie_to_snapshot(film), *locked.alternatives][:3]
     locked.save(update_fields=["decision", "ranking", "decided_at", "alternatives"])
+    _remember(locked, user_id, RememberedDecision.Kind.ADDED, film=movie_to_snapshot(film))
     return locked
 
 
@@ -358,7 +404,35 @@ def skip_item(*, item: ImportItem) -> ImportItem:
     locked.decision = ImportItem.Decision.SKIPPED
     locked.decided_at = timezone.now()
     locked.save(update_fields=["decision", "decided_at"])
+    _remember(locked, item.session.user_id, RememberedDecision.Kind.SKIPPED)
     return locked
+
+
+def _remember(item: ImportItem, user_id: int, kind: str, film: dict | None = None) -> None:
+    RememberedDecision.objects.update_or_create(
+        user_id=user_id,
+        key=item.memory_key,
+        defaults={"kind": kind, "film": film, "prime_title": item.prime_title},
+    )
+
+
+@transaction.atomic
+def review_again(*, item: ImportItem) -> None:
+    """Bring back a title that was pre-skipped because of an earlier import's decision."""
+    locked = _locked_item(item.pk)
+    if locked is None or not locked.skipped_before:
+        return
+    _ensure_reopenable(locked.session)
+    RememberedDecision.objects.filter(user=locked.session.user, key=locked.memory_key).delete()
+    locked.skipped_before = False
+    locked.decision = ImportItem.Decision.PENDING
+    locked.match_status = ImportItem.MatchStatus.PENDING
+    locked.save(update_fields=["skipped_before", "decision", "match_status"])
+    # The title still needs a catalog match, so the wizard goes back to matching for it.
+    ImportSession.objects.filter(
+        pk=locked.session_id,
+        status__in=[ImportSession.Status.REVIEWING, ImportSession.Status.COMPLETE],
+    ).update(status=ImportSession.Status.MATCHING)
 
 
 @transaction.atomic
@@ -373,8 +447,12 @@ def undo_last(*, session: ImportSession) -> ImportItem | None:
     )
     if last is None:
         return None
+    if session.status == ImportSession.Status.COMPLETE:
+        _ensure_reopenable(session)
     if last.ranking_id:
         Ranking.objects.filter(pk=last.ranking_id).delete()
+    # Undo means "not decided": a later import must not reuse the choice either.
+    RememberedDecision.objects.filter(user=session.user, key=last.memory_key).delete()
     last.decision, last.ranking, last.decided_at = ImportItem.Decision.PENDING, None, None
     last.save(update_fields=["decision", "ranking", "decided_at"])
     if session.status == ImportSession.Status.COMPLETE:

@@ -2,6 +2,7 @@ import csv
 
 from django.conf import settings
 from django.contrib import messages
+from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -10,7 +11,7 @@ from django.views.generic import FormView
 
 from imports import services
 from imports.forms import AddForm, UploadForm
-from imports.models import ImportItem, ImportSession
+from imports.models import ImportItem, ImportSession, RememberedDecision
 from rankings.catalog import CatalogError, get_catalog
 from rankings.forms import SearchForm
 from rankings.models import Ranking
@@ -55,71 +56,78 @@ start = UploadView.as_view()
 
 
 def _stage_context(request, session: ImportSession, **extra) -> dict:
-    """Everything the wizard's stage region shows for the session's current state."""
-    items = session.items
+    """Everything the wizard's stage region shows for the session's current state.
+
+    The counts come from one aggregate, so a review action costs the same few queries
+    however large the import is.
+    """
+    pending, already = ImportItem.Decision.PENDING, ImportItem.Decision.ALREADY_RANKED
+    reviewable = (
+        ~Q(match_status=ImportItem.MatchStatus.PENDING)
+        & ~Q(decision=already)
+        & Q(skipped_before=False)
+    )
+    counts = session.items.aggregate(
+        ready=Count("pk", filter=~Q(decision=already) & Q(skipped_before=False)),
+        pre_skipped=Count("pk", filter=Q(skipped_before=True)),
+        matched=Count(
+            "pk", filter=~Q(match_status=ImportItem.MatchStatus.PENDING) & Q(skipped_before=False)
+        ),
+        to_match=Count("pk", filter=Q(skipped_before=False)),
+        total=Count("pk", filter=reviewable),
+        decided=Count("pk", filter=reviewable & ~Q(decision=pending)),
+        undoable=Count("pk", filter=Q(decided_at__isnull=False)),
+    )
     context = {
         "session": session,
-        "ready": items.exclude(decision=ImportItem.Decision.ALREADY_RANKED).count(),
         "max_movies": settings.IMPORT_MAX_MOVIES,
+        "can_undo": counts["undoable"] > 0,
+        **counts,
     }
-    if session.status == ImportSession.Status.MATCHING:
-        context["matched"] = items.exclude(match_status=ImportItem.MatchStatus.PENDING).count()
-        context["to_match"] = items.count()
-    elif session.status == ImportSession.Status.REVIEWING:
-        context.update(_card_context(request, session))
+    if session.status == ImportSession.Status.REVIEWING:
+        context.update(_card_context(session, position=counts["decided"] + 1))
     elif session.status == ImportSession.Status.COMPLETE:
         context.update(_summary_context(session))
-    if session.status == ImportSession.Status.WAITING:
+    elif session.status == ImportSession.Status.WAITING:
         context["replacing"] = (
-            ImportSession.objects.active().filter(user=session.user).exclude(pk=session.pk).first()
+            ImportSession.objects.active()
+            .filter(user_id=session.user_id)
+            .exclude(pk=session.pk)
+            .first()
         )
-    context["can_undo"] = items.filter(decided_at__isnull=False).exists()
     return context | extra
 
 
-def _card_context(request, session: ImportSession) -> dict:
+def _card_context(session: ImportSession, position: int) -> dict:
     item = session.items.pending_review().first()
     if item is None:
         return {}
-    reviewable = session.items.reviewable()
-    ranked = {
-        r.movie.catalog_id: r
-        for r in Ranking.objects.for_user(session.user)
-        .select_related("movie")
-        .filter(movie__in=_stored_movies(item))
-    }
-    choices = [(film, ranked.get(film.catalog_id)) for film in item.candidates]
+    candidates = item.candidates
+    ranked = Ranking.objects.filter(user_id=session.user_id).of_catalog_films(candidates)
     return {
         "item": item,
-        "choices": choices,
-        "position": reviewable.exclude(decision=ImportItem.Decision.PENDING).count() + 1,
-        "total": reviewable.count(),
+        "choices": [(film, ranked.get(film.catalog_id)) for film in candidates],
+        "position": position,
         "rated_on": timezone.localdate(item.last_watched)
         if item.last_watched
         else timezone.localdate(),
     }
 
 
-def _stored_movies(item: ImportItem):
-    from django.db.models import Q
-
-    from rankings.models import Movie
-
-    tmdb = [c.tmdb_id for c in item.candidates if c.tmdb_id]
-    imdb = [c.imdb_id for c in item.candidates if c.imdb_id and not c.tmdb_id]
-    return Movie.objects.filter(Q(tmdb_id__in=tmdb) | Q(imdb_id__in=imdb))
-
-
 def _summary_context(session: ImportSession) -> dict:
-    counts = {d: 0 for d in ImportItem.Decision.values}
-    for decision in session.items.values_list("decision", flat=True):
-        counts[decision] += 1
+    decided = Q(skipped_before=False)
+    counts = session.items.aggregate(
+        added=Count("pk", filter=decided & Q(decision=ImportItem.Decision.ADDED)),
+        skipped=Count("pk", filter=decided & Q(decision=ImportItem.Decision.SKIPPED)),
+        kept=Count("pk", filter=Q(decision=ImportItem.Decision.KEPT)),
+    )
     return {
-        "added": counts["added"],
-        "skipped": counts["skipped"],
-        "kept": counts["kept"],
+        **counts,
+        "skipped_before_items": session.items.skipped_before(),
         "unmatched": session.items.filter(
-            match_status=ImportItem.MatchStatus.UNMATCHED, decision=ImportItem.Decision.SKIPPED
+            decided,
+            match_status=ImportItem.MatchStatus.UNMATCHED,
+            decision=ImportItem.Decision.SKIPPED,
         ),
     }
 
@@ -248,10 +256,44 @@ def undo(request, pk: int):
     if session.is_expired:
         return _expired(request, session)
     if session.status in (ImportSession.Status.REVIEWING, ImportSession.Status.COMPLETE):
-        if not services.undo_last(session=session):
-            return _after_action(request, session, "There is nothing to undo.")
+        try:
+            if not services.undo_last(session=session):
+                return _after_action(request, session, "There is nothing to undo.")
+        except services.CannotReopen as exc:
+            return _after_action(request, session, exc.message)
+        session.refresh_from_db()
         session.touch()
     return _after_action(request, session)
+
+
+@require_POST
+def review_again(request, pk: int, item_pk: int):
+    item = _get_item_for_user(request, pk, item_pk)
+    if item.session.is_expired:
+        return _expired(request, item.session)
+    try:
+        services.review_again(item=item)
+    except services.CannotReopen as exc:
+        return _after_action(request, item.session, exc.message)
+    item.session.refresh_from_db()
+    item.session.touch()
+    return _after_action(request, item.session)
+
+
+@require_GET
+def remembered(request):
+    decisions = RememberedDecision.objects.filter(user=request.user)
+    return render(request, "imports/remembered.html", {"decisions": decisions})
+
+
+@require_POST
+def forget(request, memory_pk: int):
+    memory = get_object_or_404(RememberedDecision, pk=memory_pk, user=request.user)
+    memory.delete()
+    if request.htmx:
+        return HttpResponse("")
+    messages.success(request, f"Forgot your decision for “{memory.prime_title}”.")
+    return redirect("imports:remembered")
 
 
 @require_GET

@@ -84,6 +84,17 @@ class RankingQuerySet(models.QuerySet):
     def for_user(self, user) -> "RankingQuerySet":
         return self.filter(user=user)
 
+    def of_catalog_films(self, films: list[CatalogMovie]) -> dict[str, "Ranking"]:
+        """These rankings of the given catalog films, keyed by catalog id (one query)."""
+        tmdb_ids = [f.tmdb_id for f in films if f.tmdb_id]
+        imdb_ids = [f.imdb_id for f in films if f.imdb_id and not f.tmdb_id]
+        if not tmdb_ids and not imdb_ids:
+            return {}
+        found = self.select_related("movie").filter(
+            models.Q(movie__tmdb_id__in=tmdb_ids) | models.Q(movie__imdb_id__in=imdb_ids)
+        )
+        return {r.movie.catalog_id: r for r in found}
+
     def rate(self, *, user, movie: Movie, rating: int, rated_at=None) -> "Ranking":
         """Create or re-rate the user's one ranking of a film."""
         values = {"rating": rating, "rated_at": rated_at or timezone.localdate()}

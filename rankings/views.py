@@ -23,17 +23,6 @@ def _get_ranking_for_user(request, ranking_id: int) -> Ranking:
     )
 
 
-def _ranked_by_catalog_id(user, films: list[CatalogMovie]) -> dict[str, Ranking]:
-    """The user's existing rankings of these catalog films, keyed by catalog id."""
-    tmdb_ids = [f.tmdb_id for f in films if f.tmdb_id]
-    imdb_ids = [f.imdb_id for f in films if f.imdb_id and not f.tmdb_id]
-    rankings = Ranking.objects.for_user(user).select_related("movie")
-    found = rankings.filter(movie__tmdb_id__in=tmdb_ids) | rankings.filter(
-        movie__imdb_id__in=imdb_ids
-    )
-    return {r.movie.catalog_id: r for r in found}
-
-
 @require_GET
 def find(request):
     """Find a film: the page, or only its results region for htmx's live search."""
@@ -48,7 +37,7 @@ def find(request):
                 error = exc.message
         else:
             error = form.errors["q"][0]
-    ranked = _ranked_by_catalog_id(request.user, results)
+    ranked = Ranking.objects.for_user(request.user).of_catalog_films(results)
     rows = [(film, ranked.get(film.catalog_id)) for film in results]
     context = {"form": form, "rows": rows, "error": error, "searched": bool(request.GET)}
     htmx: HtmxDetails = request.htmx

@@ -7,7 +7,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -16,41 +15,96 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Movie',
+            name="Movie",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('tmdb_id', models.PositiveIntegerField(blank=True, null=True, unique=True)),
-                ('imdb_id', models.CharField(blank=True, max_length=16, null=True, unique=True)),
-                ('title', models.CharField(max_length=300)),
-                ('original_title', models.CharField(blank=True, max_length=300)),
-                ('year', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('release_date', models.DateField(blank=True, null=True)),
-                ('overview', models.TextField(blank=True)),
-                ('poster_url', models.URLField(blank=True, max_length=500)),
-                ('popularity', models.FloatField(default=0)),
-                ('runtime', models.PositiveSmallIntegerField(blank=True, help_text='Minutes', null=True)),
-                ('genres', models.CharField(blank=True, max_length=300)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("tmdb_id", models.PositiveIntegerField(blank=True, null=True, unique=True)),
+                ("imdb_id", models.CharField(blank=True, max_length=16, null=True, unique=True)),
+                ("title", models.CharField(max_length=300)),
+                ("original_title", models.CharField(blank=True, max_length=300)),
+                ("year", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("release_date", models.DateField(blank=True, null=True)),
+                ("overview", models.TextField(blank=True)),
+                ("poster_url", models.URLField(blank=True, max_length=500)),
+                ("popularity", models.FloatField(default=0)),
+                (
+                    "runtime",
+                    models.PositiveSmallIntegerField(blank=True, help_text="Minutes", null=True),
+                ),
+                ("genres", models.CharField(blank=True, max_length=300)),
             ],
             options={
-                'ordering': ['title', 'year'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('tmdb_id__isnull', False), ('imdb_id__isnull', False), _connector='OR'), name='movie_has_an_id')],
+                "ordering": ["title", "year"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("tmdb_id__isnull", False), ("imdb_id__isnull", False), _connector="OR"
+                        ),
+                        name="movie_has_an_id",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Ranking',
+            name="Ranking",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('rating', models.PositiveSmallIntegerField(choices=[(1, '1 star'), (2, '2 stars'), (3, '3 stars'), (4, '4 stars'), (5, '5 stars')])),
-                ('rated_at', models.DateField(default=django.utils.timezone.localdate)),
-                ('created', models.DateTimeField(auto_now_add=True)),
-                ('updated', models.DateTimeField(auto_now=True)),
-                ('movie', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='rankings', to='rankings.movie')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='rankings', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "rating",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (1, "1 star"),
+                            (2, "2 stars"),
+                            (3, "3 stars"),
+                            (4, "4 stars"),
+                            (5, "5 stars"),
+                        ]
+                    ),
+                ),
+                ("rated_at", models.DateField(default=django.utils.timezone.localdate)),
+                ("created", models.DateTimeField(auto_now_add=True)),
+                ("updated", models.DateTimeField(auto_now=True)),
+                (
+                    "movie",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="rankings",
+                        to="rankings.movie",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="rankings",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-rated_at', '-id'],
-                'indexes': [models.Index(fields=['user', '-rated_at'], name='ranking_user_rated_at')],
-                'constraints': [models.UniqueConstraint(fields=('user', 'movie'), name='one_ranking_per_user_and_movie'), models.CheckConstraint(condition=models.Q(('rating__gte', 1), ('rating__lte', 5)), name='rating_between_1_and_5')],
+                "ordering": ["-rated_at", "-id"],
+                "indexes": [
+                    models.Index(fields=["user", "-rated_at"], name="ranking_user_rated_at")
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("user", "movie"), name="one_ranking_per_user_and_movie"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("rating__gte", 1), ("rating__lte", 5)),
+                        name="rating_between_1_and_5",
+                    ),
+                ],
             },
         ),
     ]

@@ -188,10 +188,12 @@ def test_importing_the_same_file_again_after_finishing_continues_with_the_rest(
         alice_client.post(f"/settings/import/{first.pk}/items/{item.pk}/skip/")
     upload(alice_client, sample_file)
     second = ImportSession.objects.exclude(pk=first.pk).get(user=alice)
-    assert list(second.items.values_list("clean_title", flat=True)) == [
+    to_review = second.items.filter(skipped_before=False)
+    assert list(to_review.values_list("clean_title", flat=True)) == [
         "Pulp Fiction",
         "Zorblax the Unfilmed Saga",
     ]
+    assert second.items.skipped_before().count() == 3
     assert second.truncated == 0
 
 
@@ -309,3 +311,67 @@ def test_a_second_tab_adding_a_decided_card_changes_nothing_and_says_so(
     assert "was already decided (perhaps in another tab)" in page
     assert 'tabindex="-1">The Matrix<' in page
     assert list(Ranking.objects.filter(user=alice).values_list("rating", flat=True)) == [5]
+
+
+def _finish(client, session):
+    while item := _card(session):
+        if item.candidates and item.match_status != "unmatched":
+            _add(client, session, item, rating="3")
+        else:
+            client.post(f"/settings/import/{session.pk}/items/{item.pk}/skip/")
+
+
+def test_a_later_import_proposes_the_film_chosen_before_as_your_earlier_choice(
+    alice_client, alice, reviewing, sample_file
+):
+    item = _card(reviewing)
+    _add(alice_client, reviewing, item, film="tt0110912")  # "Casablanca" ranked as Pulp Fiction
+    _finish(alice_client, reviewing)
+    Ranking.objects.filter(user=alice).delete()
+
+    upload(alice_client, sample_file)
+    again = ImportSession.objects.exclude(pk=reviewing.pk).get(user=alice)
+    remembered = again.items.get(clean_title="Casablanca")
+    assert (remembered.band, remembered.reason) == ("High", "your earlier choice")
+    assert remembered.proposal["imdb_id"] == "tt0110912"
+
+
+def test_titles_skipped_before_come_back_pre_skipped_and_can_be_reviewed_again(
+    alice_client, alice, reviewing, sample_file
+):
+    _finish(alice_client, reviewing)  # Zorblax is skipped
+    upload(alice_client, sample_file)
+    again = ImportSession.objects.exclude(pk=reviewing.pk).get(user=alice)
+    page = alice_client.get(f"/settings/import/{again.pk}/").content.decode()
+    assert "Import complete" in page and "<dt>Already ranked</dt><dd>4</dd>" in page
+    assert "<h3>Skipped before</h3>" in page and "Zorblax the Unfilmed Saga" in page
+    assert "<dt>Movies skipped</dt><dd>0</dd>" in page
+
+    zorblax = again.items.get(clean_title="Zorblax the Unfilmed Saga")
+    alice_client.post(f"/settings/import/{again.pk}/items/{zorblax.pk}/review-again/")
+    _match_all(alice_client, again)
+    assert _card(again).pk == zorblax.pk
+
+
+def test_the_remembered_decisions_page_lists_and_forgets_decisions(alice_client, alice, reviewing):
+    item = _card(reviewing)
+    alice_client.post(f"/settings/import/{reviewing.pk}/items/{item.pk}/skip/")
+    page = alice_client.get("/settings/import/remembered/").content.decode()
+    assert "Casablanca" in page and "Skipped" in page
+    memory = alice.remembered_decisions.get()
+    assert alice_client.get(f"/settings/import/remembered/{memory.pk}/forget/").status_code == 405
+    alice_client.post(f"/settings/import/remembered/{memory.pk}/forget/")
+    assert not alice.remembered_decisions.exists()
+
+
+def test_another_users_remembered_decision_is_a_404(alice_client, alice, bob_client, reviewing):
+    alice_client.post(f"/settings/import/{reviewing.pk}/items/{_card(reviewing).pk}/skip/")
+    memory = alice.remembered_decisions.get()
+    assert bob_client.post(f"/settings/import/remembered/{memory.pk}/forget/").status_code == 404
+    assert alice.remembered_decisions.exists()
+
+
+def test_undo_forgets_the_decision_it_takes_back(alice_client, alice, reviewing):
+    alice_client.post(f"/settings/import/{reviewing.pk}/items/{_card(reviewing).pk}/skip/")
+    alice_client.post(f"/settings/import/{reviewing.pk}/undo/")
+    assert not alice.remembered_decisions.exists()

@@ -12,7 +12,10 @@ def test_searching_tmdb_shows_posters_and_links_to_tmdb(alice_client, on_tmdb):
     matrix = on_tmdb.find("The Matrix", 1999)
     page = alice_client.get("/find/", {"q": "the matrix"}).content.decode()
     assert "The Matrix" in page and "(1999)" in page
-    assert f'href="https://www.themoviedb.org/movie/{matrix["id"]}"' in page and ">View on TMDB<" in page
+    assert (
+        f'href="https://www.themoviedb.org/movie/{matrix["id"]}"' in page
+        and ">View on TMDB<" in page
+    )
     assert 'alt="Poster of The Matrix"' in page
 
 
@@ -34,11 +37,16 @@ def test_tmdb_being_down_is_a_message_not_an_error_page(alice_client, on_tmdb):
     on_tmdb.fail_next(10, status=503)
     response = alice_client.get("/find/", {"q": "casablanca"})
     assert response.status_code == 200
-    assert "TMDB is not responding (answered 503). Please try again in a minute." in response.content.decode()
+    assert (
+        "TMDB is not responding (answered 503). Please try again in a minute."
+        in response.content.decode()
+    )
 
 
 def test_rating_while_tmdb_is_down_saves_nothing_and_says_why(alice_client, on_tmdb):
     on_tmdb.fail_next(10, status=503)
-    response = alice_client.post("/rate/", {"film": "603", "rating": "4"}, headers={"HX-Request": "true"})
+    response = alice_client.post(
+        "/rate/", {"film": "603", "rating": "4"}, headers={"HX-Request": "true"}
+    )
     assert response.status_code == 422
     assert Ranking.objects.count() == 0
