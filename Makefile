@@ -52,8 +52,10 @@ format: install-dev
 	$(BIN)/ruff check --fix .
 
 benchmarks: install-dev
-	$(BIN)/python benchmarks/offline_search_bench.py
-	$(BIN)/python benchmarks/parse_bench.py
+	$(BIN)/python -m benchmarks.offline_search_bench
+	$(BIN)/python -m benchmarks.parse_bench
+	$(BIN)/python -m benchmarks.match_eval
+	$(BIN)/python -m benchmarks.import_bench
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3 *.egg-info

@@ -76,7 +76,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
 
-CACHES = {"default": env.cache("CACHE_URL", default="dbcache://django_cache")}
+# Django's default of 300 entries would evict a 500-title import's searches mid-way.
+CACHES = {"default": env.cache("CACHE_URL", default="dbcache://django_cache?max_entries=50000")}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -1,0 +1,451 @@
+"""Matching driven through the wizard against the fake TMDB server: slow, rate limited, failing.
+
+Whatever TMDB does, every item ends matched, needs review or unmatched exactly once, no title
+is fetched twice, progress never goes back, and a failure pauses matching with a message
+instead of marking films unmatched.
+"""
+
+import itertools
+import re
+import threading
+import time
+import uuid
+from collections import Counter
+from datetime import timedelta
+
+import pytest
+from django.core.cache import caches
+from django.db import connection, connections
+from django.test import Client
+
+from imports import services, views
+from imports.models import ImportItem, ImportSession
+from rankings.catalog import BadCredentials, RateLimited
+from rankings.tmdb import TMDBClient
+from tests.factories import RankingFactory
+from tests.imports.conftest import upload, v3_file
+
+HX = {"HX-Request": "true"}
+TITLES = [
+    "Casablanca",
+    "Alien",
+    "Argo",
+    "Avatar",
+    "Birdman",
+    "Boyhood",
+    "Coraline",
+    "Drive",
+    "Fury",
+    "Gravity",
+    "Gladiator",
+    "Her",
+]
+PAUSED = "Matching is paused:"
+
+
+@pytest.fixture(autouse=True)
+def locmem_cache(request, settings):
+    """A fresh in-memory cache per test.
+
+    The lookups run on worker threads, which use their own database connections: with the
+    database cache they would write outside the test's transaction (PostgreSQL keeps those rows
+    for later tests; SQLite's in-memory test database refuses them). The tests at the end cover
+    the database cache itself.
+    """
+    if "database_cache" in request.fixturenames:
+        return
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": f"matching-{uuid.uuid4()}",
+        }
+    }
+
+
+@pytest.fixture
+def catalog(tmdb_settings, monkeypatch):
+    """The wizard's TMDB client, talking to the fake, with retry waits skipped and a short
+    timeout."""
+    client = TMDBClient.from_settings(sleep=lambda seconds: None, timeout=0.5)
+    monkeypatch.setattr(views, "get_catalog", lambda: client)
+    yield client
+    client.close()
+
+
+@pytest.fixture
+def tmdb(catalog, fake_tmdb):
+    """The fake TMDB server behind the wizard's catalog, to turn its knobs and read counters."""
+    return fake_tmdb
+
+
+@pytest.fixture
+def small_batches(settings, monkeypatch):
+    """A few titles a request, so an import of a dozen takes several requests."""
+    settings.TMDB_MAX_RPS = 10
+    monkeypatch.setattr(views, "MATCH_BUDGET_SECONDS", 0.2)
+
+
+def _import(client, user, titles=TITLES) -> ImportSession:
+    rows = [(f"2024-05-{day:02d} 20:00:00.000", "Movie", t) for day, t in enumerate(titles, 1)]
+    upload(client, v3_file(rows))
+    return ImportSession.objects.get(user=user, status="matching")
+
+
+def _post(client, session) -> str:
+    page = client.post(f"/settings/import/{session.pk}/match/", headers=HX).content.decode()
+    session.refresh_from_db()
+    return page
+
+
+def _matches(session) -> dict[int, tuple]:
+    """What matching stored, for every item it has finished with."""
+    return {
+        pk: (status, proposal and proposal["tmdb_id"], confidence)
+        for pk, status, proposal, confidence in session.items.exclude(
+            match_status="pending"
+        ).values_list("pk", "match_status", "proposal", "confidence")
+    }
+
+
+def _match_all(client, session, *, max_posts=20) -> list[str]:
+    """POST as the page does until matching ends, checking after each request that progress
+    only moved forward: stored matches never change, return to pending or disappear."""
+    pages, before = [], {}
+    for _ in range(max_posts):
+        pages.append(_post(client, session))
+        after = _matches(session)
+        assert after.items() >= before.items()
+        before = after
+        if session.status != "matching":
+            return pages
+    raise AssertionError("matching never finished")
+
+
+def _searches(fake) -> Counter:
+    return Counter(r.params["query"] for r in fake.requests_to("/3/search/movie"))
+
+
+def _progress(page: str) -> tuple[int, int]:
+    found = re.search(r"(\d+) of (\d+) films? matched", page)
+    assert found, "the page shows no matching progress"
+    return int(found[1]), int(found[2])
+
+
+def _assert_matching_finished(session):
+    """Every item ended matched, needs review or unmatched, and no claim is left behind."""
+    statuses = set(session.items.values_list("match_status", flat=True))
+    assert statuses and statuses <= {"matched", "needs_review", "unmatched"}
+    assert not session.items.filter(claimed_until__isnull=False).exists()
+
+
+def _client(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+# Slow and rate-limited TMDB
+
+
+def test_a_slow_tmdb_is_matched_over_several_requests_with_progress_moving_forward(
+    alice_client, alice, tmdb, small_batches
+):
+    tmdb.latency = 0.05
+    session = _import(alice_client, alice)
+
+    pages = _match_all(alice_client, session)
+
+    progress = [_progress(page) for page in pages[:-1]]
+    assert len(progress) >= 2 and progress[0][0] > 0
+    assert all(a[0] < b[0] for a, b in itertools.pairwise(progress))
+    assert session.status == "reviewing" and '<h2 id="card-title"' in pages[-1]
+    _assert_matching_finished(session)
+    assert _searches(tmdb) == Counter(TITLES)
+
+
+def test_a_short_429_storm_is_waited_out_within_the_request(alice_client, alice, tmdb):
+    session = _import(alice_client, alice)
+    tmdb.fail_next(4, status=429, retry_after=1)
+
+    page = _post(alice_client, session)
+
+    assert session.status == "reviewing" and PAUSED not in page
+    _assert_matching_finished(session)
+    assert set(_searches(tmdb)) == set(TITLES) and tmdb.request_count == len(TITLES) + 4
+
+
+def test_a_long_429_storm_pauses_matching_and_it_resumes_once_tmdb_lets_us_in(
+    alice_client, alice, tmdb
+):
+    session = _import(alice_client, alice)
+    tmdb.max_rps = 2
+
+    page = _post(alice_client, session)
+
+    assert f"{PAUSED} {RateLimited.message}" in page and "Retry matching</button>" in page
+    assert session.status == "matching"
+    assert not session.items.filter(match_status="unmatched").exists()
+    assert not session.items.filter(claimed_until__isnull=False).exists()
+    matched_before = _matches(session)
+
+    tmdb.max_rps = None
+    pages = _match_all(alice_client, session)
+
+    assert PAUSED not in pages[-1] and session.status == "reviewing"
+    assert _matches(session).items() >= matched_before.items()
+    _assert_matching_finished(session)
+    # Every title was answered once; all other requests were refused with a 429 and retried.
+    assert set(_searches(tmdb)) == set(TITLES)
+    assert tmdb.request_count - tmdb.rate_limited_count == len(TITLES)
+
+
+def test_server_errors_are_retried_without_losing_or_repeating_a_title(alice_client, alice, tmdb):
+    session = _import(alice_client, alice)
+    tmdb.fail_next(3, status=503)
+
+    page = _post(alice_client, session)
+
+    assert session.status == "reviewing" and PAUSED not in page
+    _assert_matching_finished(session)
+    assert set(_searches(tmdb)) == set(TITLES) and tmdb.request_count == len(TITLES) + 3
+
+
+# TMDB failing
+
+
+@pytest.mark.parametrize(
+    ("break_tmdb", "message"),
+    [
+        (lambda fake: fake.fail_next(1000, status=503), "TMDB is not responding (answered 503)."),
+        (lambda fake: fake.fail_next(1000, status=401), BadCredentials.message),
+        (lambda fake: fake.timeout_next(1000), "TMDB is not responding (request timed out)."),
+    ],
+    ids=["server-errors", "rejected-key", "timeouts"],
+)
+def test_a_failing_tmdb_pauses_matching_keeps_what_was_matched_and_resumes_after_recovery(
+    alice_client, alice, tmdb, small_batches, break_tmdb, message
+):
+    session = _import(alice_client, alice)
+    _post(alice_client, session)
+    matched_before = _matches(session)
+    assert 0 < len(matched_before) < len(TITLES)
+    still_to_match = list(session.items.to_match().values_list("clean_title", flat=True))
+
+    break_tmdb(tmdb)
+    page = _post(alice_client, session)
+
+    assert f"{PAUSED} {message}" in page and "Nothing was lost" in page
+    assert "Retry matching</button>" in page
+    assert _progress(page) == (len(matched_before), len(TITLES))
+    assert _matches(session) == matched_before
+    assert not session.items.filter(claimed_until__isnull=False).exists()
+
+    tmdb.reset()
+    pages = _match_all(alice_client, session)
+
+    assert PAUSED not in pages[-1] and session.status == "reviewing"
+    assert _matches(session).items() >= matched_before.items()
+    _assert_matching_finished(session)
+    assert _searches(tmdb) == Counter(still_to_match)
+
+
+def test_identical_clean_titles_are_looked_up_once(alice_client, alice, tmdb):
+    session = _import(alice_client, alice, ["Amélie [OV]", "Amélie", "Argo"])
+
+    _post(alice_client, session)
+
+    assert _searches(tmdb) == {"Amélie": 1, "Argo": 1}
+    proposals = {i.prime_title: i.proposal["title"] for i in session.items.all()}
+    assert proposals == {"Amélie [OV]": "Amélie", "Amélie": "Amélie", "Argo": "Argo"}
+
+
+# Concurrent requests: real transactions, each thread on its own database connection
+
+
+@pytest.fixture
+def claims(monkeypatch) -> dict[str, list[ImportItem]]:
+    """The items each thread's requests claimed, by thread name."""
+    claimed: dict[str, list[ImportItem]] = {}
+    claim = services._claim
+
+    def recording_claim(session, size):
+        items = claim(session, size)
+        claimed.setdefault(threading.current_thread().name, []).extend(items)
+        return items
+
+    monkeypatch.setattr(services, "_claim", recording_claim)
+    return claimed
+
+
+@pytest.fixture
+def shared_database():
+    """Skip where the test database cannot take writes from two connections at once.
+
+    Django's SQLite test database lives in memory in shared-cache mode, where overlapping
+    write transactions fail at once with "database table is locked" instead of waiting as they
+    do on the SQLite file the app really uses (busy timeout). PostgreSQL runs these.
+    """
+    if connection.vendor == "sqlite" and connection.is_in_memory_db():
+        pytest.skip("needs a database file or server: the in-memory SQLite test database")
+
+
+def _post_in_thread(client, pk: int) -> None:
+    try:
+        client.post(f"/settings/import/{pk}/match/", headers=HX)
+    finally:
+        connections.close_all()
+
+
+def _pks(items) -> set[int]:
+    return {item.pk for item in items}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_match_request_made_while_another_waits_for_tmdb_takes_other_items(
+    alice, tmdb, catalog, small_batches, claims, monkeypatch
+):
+    session = _import(_client(alice), alice)
+    answer_first_tab = threading.Event()
+    search = catalog.search
+
+    def search_holding_the_first_tab(title, year=None):
+        if title in {item.clean_title for item in claims.get("first-tab", ())}:
+            assert answer_first_tab.wait(5)
+        return search(title, year)
+
+    monkeypatch.setattr(catalog, "search", search_holding_the_first_tab)
+    first_tab = threading.Thread(
+        target=_post_in_thread, args=(_client(alice), session.pk), name="first-tab"
+    )
+    first_tab.start()
+    while "first-tab" not in claims:
+        time.sleep(0.01)
+
+    page = _post(_client(alice), session)
+    answer_first_tab.set()
+    first_tab.join()
+
+    first, second = _pks(claims["first-tab"]), _pks(claims["MainThread"])
+    assert first and second and not first & second
+    assert _progress(page)[0] == len(second)
+    _match_all(_client(alice), session)
+    _assert_matching_finished(session)
+    assert _searches(tmdb) == Counter(TITLES)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_match_requests_at_the_same_instant_never_take_the_same_item(
+    alice, tmdb, small_batches, claims, shared_database, database_cache
+):
+    tmdb.latency = 0.05
+    session = _import(_client(alice), alice)
+    together = threading.Barrier(2)
+    errors = []
+
+    def tab(client):
+        try:
+            together.wait(timeout=5)
+            for _ in range(50):
+                client.post(f"/settings/import/{session.pk}/match/", headers=HX)
+                if ImportSession.objects.get(pk=session.pk).status != "matching":
+                    return
+                time.sleep(0.05)
+        except Exception as exc:
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    tabs = [threading.Thread(target=tab, args=(_client(alice),), name=f"tab-{n}") for n in (1, 2)]
+    for thread in tabs:
+        thread.start()
+    for thread in tabs:
+        thread.join()
+
+    assert not errors
+    first, second = claims["tab-1"], claims["tab-2"]
+    assert first and second and not _pks(first) & _pks(second)
+    assert len(first) + len(second) == len(TITLES)
+    _assert_matching_finished(session)
+    assert _searches(tmdb) == Counter(TITLES)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_request_whose_claim_ran_out_does_not_store_over_the_one_that_took_over(
+    alice, tmdb, monkeypatch
+):
+    session = _import(_client(alice), alice, ["Casablanca"])
+    casablanca = tmdb.find("Casablanca")
+    # Ranked in another tab after the upload: matching finds it already ranked and counts it.
+    RankingFactory(
+        user=alice,
+        movie__title="Casablanca",
+        movie__tmdb_id=casablanca["id"],
+        movie__imdb_id=casablanca["imdb_id"],
+    )
+    monkeypatch.setattr(services, "CLAIM_LEASE", timedelta(seconds=0.1))
+    monkeypatch.setattr(views, "MATCH_BUDGET_SECONDS", 0.05)
+    tmdb.latency = 0.3
+
+    slow = threading.Thread(target=_post_in_thread, args=(_client(alice), session.pk))
+    slow.start()
+    time.sleep(0.2)  # the slow request's lease runs out while TMDB is still answering it
+    _post(_client(alice), session)
+    slow.join()
+
+    session.refresh_from_db()
+    assert session.already_ranked == 1
+    assert session.items.get().decision == ImportItem.Decision.ALREADY_RANKED
+    _assert_matching_finished(session)
+
+
+# The database cache, as deployed: written and read by the lookup threads
+
+
+@pytest.fixture
+def database_cache(settings):
+    from django.core.management import call_command
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "django_cache",
+        }
+    }
+    call_command("createcachetable", verbosity=0)
+    caches["default"].clear()
+    yield caches["default"]
+    # The cache table is not flushed between tests: leave no TMDB answers for later ones.
+    caches["default"].clear()
+
+
+def _open_connections() -> int | None:
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()")
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_lookup_thread_fills_and_reuses_the_database_cache_and_closes_its_connection(
+    alice, bob, tmdb, database_cache, caplog
+):
+    # One title, so one lookup thread: the in-memory SQLite test database cannot take several
+    # writing at once (see `shared_database`); the test above runs many on PostgreSQL.
+    connections_before = _open_connections()
+    alices = _import(_client(alice), alice, ["Casablanca"])
+    _post(_client(alice), alices)
+
+    _assert_matching_finished(alices)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM django_cache")
+        assert cursor.fetchone()[0] == 1
+
+    tmdb.reset()
+    bobs = _import(_client(bob), bob, ["Casablanca"])
+    _post(_client(bob), bobs)
+
+    _assert_matching_finished(bobs)
+    assert tmdb.request_count == 0
+    assert not [r for r in caplog.records if "cache" in r.getMessage()]
+    assert _open_connections() == connections_before
