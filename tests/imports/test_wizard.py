@@ -375,3 +375,12 @@ def test_undo_forgets_the_decision_it_takes_back(alice_client, alice, reviewing)
     alice_client.post(f"/settings/import/{reviewing.pk}/items/{_card(reviewing).pk}/skip/")
     alice_client.post(f"/settings/import/{reviewing.pk}/undo/")
     assert not alice.remembered_decisions.exists()
+
+
+def test_matching_polls_slowly_while_another_request_holds_every_title(alice_client, session):
+    session.items.update(claimed_until=timezone.now() + timedelta(seconds=30))
+    page = alice_client.post(f"/settings/import/{session.pk}/match/", headers=HX).content.decode()
+    assert 'hx-trigger="load delay:1s"' in page
+    session.items.update(claimed_until=None)
+    page = alice_client.post(f"/settings/import/{session.pk}/match/", headers=HX).content.decode()
+    assert 'hx-trigger="load delay:1s"' not in page
