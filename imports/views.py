@@ -15,6 +15,7 @@ from imports.models import ImportItem, ImportSession, RememberedDecision
 from rankings.catalog import CatalogError, get_catalog
 from rankings.forms import SearchForm
 from rankings.models import Ranking
+from rankings.views import csv_safe
 
 # One matching request works this long, so progress reaches the page every couple of seconds.
 # Each request also ends with a round trip in which TMDB sits idle (its latency, the page's next
@@ -327,11 +328,5 @@ def unmatched_csv(request, pk: int):
     writer = csv.writer(response)
     writer.writerow(["title", "watch_dates"])
     for item in _summary_context(session)["unmatched"]:
-        writer.writerow([_csv_safe(item.prime_title), " ".join(d[:10] for d in item.watched)])
+        writer.writerow([csv_safe(item.prime_title), " ".join(d[:10] for d in item.watched)])
     return response
-
-
-def _csv_safe(value: str) -> str:
-    from rankings.views import _csv_safe as safe
-
-    return safe(value)

@@ -159,7 +159,7 @@ def delete_all(request):
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _csv_safe(value) -> str:
+def csv_safe(value) -> str:
     """Neutralise spreadsheet formula injection: a leading quote makes the cell plain text."""
     text = "" if value is None else str(value)
     return "'" + text if text.startswith(FORMULA_PREFIXES) else text
@@ -182,7 +182,7 @@ def export_csv(request):
         m = r.movie
         writer.writerow(
             [
-                _csv_safe(v)
+                csv_safe(v)
                 for v in (m.title, m.year, r.rating, r.rated_at.isoformat(), m.tmdb_id, m.imdb_id)
             ]
         )
