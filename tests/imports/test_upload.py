@@ -1,7 +1,10 @@
+from pathlib import Path
+
 import pytest
 from django.test import Client
 
 from imports.models import ImportItem, ImportSession
+from imports.parsing import read_history
 from tests.factories import MovieFactory, RankingFactory
 from tests.imports.conftest import upload, v3_file
 
@@ -115,4 +118,56 @@ def test_the_upload_enforces_csrf(alice, sample_file):
     client = Client(enforce_csrf_checks=True)
     client.force_login(alice)
     assert upload(client, sample_file).status_code == 403
+    assert ImportSession.objects.count() == 0
+
+
+GOOD_SAMPLES = sorted(
+    p.name
+    for p in (Path(__file__).parent.parent / "data" / "prime").iterdir()
+    if p.name
+    not in {
+        "empty.csv",
+        "header_only_v3.csv",
+        "not_a_csv.pdf",
+        "netflix_viewing_history.csv",
+        "netflix_viewing_activity.csv",
+        "prime_watchlist.csv",
+    }
+)
+
+
+@pytest.mark.parametrize("name", GOOD_SAMPLES)
+def test_every_sample_file_shape_imports_end_to_end(alice_client, alice, name):
+    data = (Path(__file__).parent.parent / "data" / "prime" / name).read_bytes()
+    history = read_history(data, filename=name)
+    upload(alice_client, data, name=name)
+    session = ImportSession.objects.get(user=alice)
+    assert session.movies_found == len(history.movies) > 0
+    for _ in range(20):
+        alice_client.post(f"/settings/import/{session.pk}/match/", headers={"HX-Request": "true"})
+        session.refresh_from_db()
+        if session.status != "matching":
+            break
+    while item := session.items.pending_review().first():
+        alice_client.post(f"/settings/import/{session.pk}/items/{item.pk}/skip/")
+    page = alice_client.get(f"/settings/import/{session.pk}/").content.decode()
+    assert "Import complete" in page
+    assert f"<dt>Movies skipped</dt><dd>{len(history.movies)}</dd>" in page
+
+
+@pytest.mark.parametrize(
+    ("name", "says"),
+    [
+        ("empty.csv", "empty"),
+        ("header_only_v3.csv", "no rows"),
+        ("not_a_csv.pdf", "PDF"),
+        ("netflix_viewing_activity.csv", "Netflix"),
+        ("prime_watchlist.csv", "watchlist"),
+    ],
+)
+def test_every_refused_sample_shows_its_message_and_stores_nothing(alice_client, name, says):
+    data = (Path(__file__).parent.parent / "data" / "prime" / name).read_bytes()
+    response = upload(alice_client, data, name=name)
+    assert response.status_code == 200
+    assert says in response.content.decode()
     assert ImportSession.objects.count() == 0
