@@ -38,6 +38,16 @@
     }
   });
 
+  // The card's search box is swapped in with each card; typing right after a swap can come
+  // before htmx has wired the new input up. A listener on the document never misses it.
+  var searchTimer;
+  document.addEventListener("input", function (event) {
+    var box = event.target;
+    if (!box || box.id !== "card-search") return;
+    clearTimeout(searchTimer);
+    searchTimer = setTimeout(function () { htmx.trigger(box, "card-search"); }, 300);
+  });
+
   // After htmx swaps in a new card (or the summary), move focus to its heading so keyboard
   // and screen-reader users land on the new content.
   document.addEventListener("htmx:afterSettle", function (event) {
