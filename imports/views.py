@@ -116,21 +116,26 @@ def _card_context(session: ImportSession, position: int) -> dict:
 
 
 def _summary_context(session: ImportSession) -> dict:
-    decided = Q(skipped_before=False)
+    this_import = Q(skipped_before=False)
     counts = session.items.aggregate(
-        added=Count("pk", filter=decided & Q(decision=ImportItem.Decision.ADDED)),
-        skipped=Count("pk", filter=decided & Q(decision=ImportItem.Decision.SKIPPED)),
+        added=Count("pk", filter=this_import & Q(decision=ImportItem.Decision.ADDED)),
+        skipped=Count("pk", filter=this_import & Q(decision=ImportItem.Decision.SKIPPED)),
         kept=Count("pk", filter=Q(decision=ImportItem.Decision.KEPT)),
     )
     return {
         **counts,
         "skipped_before_items": session.items.skipped_before(),
-        "unmatched": session.items.filter(
-            decided,
-            match_status=ImportItem.MatchStatus.UNMATCHED,
-            decision=ImportItem.Decision.SKIPPED,
-        ),
+        "unmatched": _unmatched(session),
     }
+
+
+def _unmatched(session: ImportSession):
+    """Titles of this import that ended without a film (not stored as films anywhere)."""
+    return session.items.filter(
+        skipped_before=False,
+        match_status=ImportItem.MatchStatus.UNMATCHED,
+        decision=ImportItem.Decision.SKIPPED,
+    )
 
 
 def _render_stage(request, session: ImportSession, status: int = 200, **extra) -> HttpResponse:
@@ -327,6 +332,6 @@ def unmatched_csv(request, pk: int):
     response["Content-Disposition"] = 'attachment; filename="unmatched-titles.csv"'
     writer = csv.writer(response)
     writer.writerow(["title", "watch_dates"])
-    for item in _summary_context(session)["unmatched"]:
+    for item in _unmatched(session):
         writer.writerow([csv_safe(item.prime_title), " ".join(d[:10] for d in item.watched)])
     return response

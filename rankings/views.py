@@ -6,7 +6,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRefresh
 from django_htmx.middleware import HtmxDetails
 
@@ -142,6 +142,7 @@ def delete_ranking(request, ranking_id: int):
     return redirect(_back_to(request, reverse("ranking_list")))
 
 
+@require_http_methods(["GET", "POST"])
 def delete_all(request):
     """GET asks for confirmation; POST deletes every ranking of the user."""
     rankings = Ranking.objects.for_user(request.user)
@@ -151,8 +152,6 @@ def delete_all(request):
         if request.htmx:
             return HttpResponseClientRefresh()
         return redirect("ranking_list")
-    if request.method != "GET":
-        return HttpResponse(status=405, headers={"Allow": "GET, POST"})
     return render(request, "rankings/delete_all.html", {"count": rankings.count()})
 
 
