@@ -3,14 +3,15 @@
 `find_match()` searches the catalog the way matching needs and asks for more only when the
 first answer leaves the decision open:
 
-1. Search the cleaned title (with the year filter only when the Prime title carried a year,
-   and in the account's language when one is known: TMDB then returns the localized titles
-   such an account shows).
-2. Not pre-selected? Search again without the language and without the year, with numbers
-   as digits ("Part Two" as "Part 2"), and merge: the English title of a film the account
-   lists in English, a year the title got wrong, a sequel the catalog numbers differently.
+1. Search the cleaned title (with the year filter only when the Prime title carried a year).
+2. Not pre-selected, and the account's language is known? Search again in that language: TMDB
+   then answers with the localized titles such an account shows ("Die Verurteilten"). They
+   join each film's other names; the film keeps the catalog's own title, which the rest of
+   the app (search, rankings, export) uses too.
+3. Still not pre-selected? Search without the year, with numbers as digits ("Part Two" as
+   "Part 2"), and merge: a year the title got wrong, a sequel the catalog numbers differently.
    Still nothing close? Search the main title alone (or the first two words).
-3. Still not pre-selected and the leaders' titles are not both exact? Fetch the details of
+4. Still not pre-selected and the leaders' titles are not both exact? Fetch the details of
    the top two (original and alternative titles), which the client caches, and score again.
 
 Every step costs a request on TMDB (40 a second at most), so each runs only when it can change
@@ -32,7 +33,7 @@ _SUBTITLE = re.compile(r"\s*[:\u2013\u2014]\s*|\s+-\s+")
 @dataclass(frozen=True)
 class Lookup:
     match: Match
-    candidates: tuple[CatalogMovie, ...]  # what the searches found, before any details
+    candidates: tuple[CatalogMovie, ...]  # what the searches found, with any details fetched
     searches: int
     details: int
 
@@ -49,22 +50,27 @@ def find_match(
 
     `title` is the cleaned Prime title (`clean_title`), `year_hint` the year it carried.
     """
-    candidates = _search(catalog, title, year_hint, language)
+    candidates = _search(catalog, title, year_hint)
     searches = 1
     result = match(title, candidates, year_hint=year_hint, watched=watched)
+    if not result.preselected and language:
+        localized = _search(catalog, title, year_hint, language)
+        candidates = merge_candidates(candidates, localized)
+        searches += 1
+        result = match(title, candidates, year_hint=year_hint, watched=watched)
     wider = standard_spelling(title)
-    if not result.preselected and (language or year_hint is not None or wider != title):
-        candidates = merge_candidates(candidates, _search(catalog, wider, None, None))
+    if not result.preselected and (year_hint is not None or wider != title):
+        candidates = merge_candidates(candidates, _search(catalog, wider))
         searches += 1
         result = match(title, candidates, year_hint=year_hint, watched=watched)
     shorter = leading_words(title)
     if result.proposal is None and shorter:
-        candidates = merge_candidates(candidates, _search(catalog, shorter, None, None))
+        candidates = merge_candidates(candidates, _search(catalog, shorter))
         searches += 1
         result = match(title, candidates, year_hint=year_hint, watched=watched)
     details = 0
     if not result.preselected:
-        result, details = _rematch_with_details(
+        result, candidates, details = _rematch_with_details(
             result, title, candidates, catalog, year_hint, watched
         )
     return Lookup(result, tuple(candidates), searches, details)
@@ -92,14 +98,15 @@ def _rematch_with_details(
     catalog: Catalog,
     year_hint: int | None,
     watched: datetime | date | None,
-) -> tuple[Match, int]:
-    """The match again with the leaders' details, and how many were fetched."""
+) -> tuple[Match, Sequence[CatalogMovie], int]:
+    """The match again with the leaders' details, the candidates it was made from, and how
+    many details were fetched."""
     scores = score_candidates(title, candidates, year_hint=year_hint, watched=watched)
     leaders = leaders_worth_details(scores)
     if not leaders:
-        return result, 0
+        return result, candidates, 0
     enriched = with_details(candidates, [_details(catalog, movie) for movie in leaders])
-    return match(title, enriched, year_hint=year_hint, watched=watched), len(leaders)
+    return match(title, enriched, year_hint=year_hint, watched=watched), enriched, len(leaders)
 
 
 def leading_words(title: str) -> str:
@@ -165,11 +172,9 @@ def _combine(movie: CatalogMovie, other: CatalogMovie) -> CatalogMovie:
 
 
 def _search(
-    catalog: Catalog, title: str, year: int | None, language: str | None
+    catalog: Catalog, title: str, year: int | None = None, language: str | None = None
 ) -> list[CatalogMovie]:
-    if language:
-        return catalog.search(title, year, language=language)  # type: ignore[call-arg]
-    return catalog.search(title, year)
+    return catalog.search(title, year, language=language)
 
 
 def _details(catalog: Catalog, movie: CatalogMovie) -> CatalogMovie:

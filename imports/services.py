@@ -7,12 +7,14 @@ from collections import deque
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
+from functools import partial
 
 from django.conf import settings
 from django.db import IntegrityError, connection, connections, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from imports.evidence import Lookup, find_match
 from imports.matching import match
 from imports.models import (
     ImportItem,
@@ -204,14 +206,14 @@ def _query_key(item: ImportItem) -> tuple[str, int | None]:
     return normalize_title(item.clean_title), item.year_hint
 
 
-def _search_all(catalog: Catalog, queries: dict, found: Callable[[tuple, list], None]) -> None:
-    """Search each query once, concurrently (the client's rate limiter paces them), and call
-    `found(key, results)` on this thread as each search completes.
+def _look_up_all(lookups: dict[tuple, Callable[[], Lookup]], found) -> None:
+    """Run each lookup once, concurrently (the client's rate limiter paces the requests), and
+    call `found(key, lookup)` on this thread as each completes.
 
-    The first failure stops the searches not started yet and is raised once those in flight
-    have ended; the ones that succeeded are in the cache by then.
+    The first failure stops the lookups not started yet and is raised once those in flight
+    have ended; the searches that succeeded are in the cache by then.
     """
-    todo = deque(queries.items())
+    todo = deque(lookups.items())
     done: queue.SimpleQueue = queue.SimpleQueue()
     stop = threading.Event()
 
@@ -219,11 +221,11 @@ def _search_all(catalog: Catalog, queries: dict, found: Callable[[tuple, list], 
         try:
             while not stop.is_set():
                 try:
-                    key, (title, year) = todo.popleft()
+                    key, look_up = todo.popleft()
                 except IndexError:
                     return
                 try:
-                    done.put((key, catalog.search(title, year=year), None))
+                    done.put((key, look_up(), None))
                 except Exception as exc:
                     done.put((key, None, exc))
         finally:
@@ -241,10 +243,10 @@ def _search_all(catalog: Catalog, queries: dict, found: Callable[[tuple, list], 
                 if message is None:
                     workers -= 1
                     continue
-                key, results, error = message
+                key, lookup, error = message
                 if error:
                     raise error
-                found(key, results)
+                found(key, lookup)
         finally:
             stop.set()
 
@@ -257,15 +259,18 @@ def match_batch(*, session: ImportSession, catalog: Catalog, budget: float = 1.5
     """
     deadline = time.monotonic() + budget
     ranked = _ranked_ids(session.user)
+    # Titles of a localized file mostly differ from the catalog's: two searches each.
+    cost = _RequestCost(expected=2.0 if session.language else 1.0)
     while (remaining := deadline - time.monotonic()) > 0:
         # As many titles as the rate limit lets through in the time left: the request keeps
         # TMDB busy to the end of its time box without running far past it. Cached titles
         # take no time, so the loop simply claims again.
-        items = _claim(session, max(1, round(settings.TMDB_MAX_RPS * remaining)))
+        titles = settings.TMDB_MAX_RPS * remaining / cost.per_title
+        items = _claim(session, max(1, round(titles)))
         if not items:
             break
         try:
-            _match_items(session, catalog, items, ranked)
+            _match_items(session, catalog, items, ranked, cost)
         except CatalogError as exc:
             session.matching_error = exc.message
             ImportSession.objects.filter(pk=session.pk).update(matching_error=exc.message)
@@ -276,23 +281,53 @@ def match_batch(*, session: ImportSession, catalog: Catalog, budget: float = 1.5
     finish_matching_if_done(session)
 
 
-def _match_items(session, catalog, items, ranked) -> None:
-    """Look up the claimed items' distinct titles and store each match as its results arrive,
+class _RequestCost:
+    """Catalog requests per title so far in this batch: a title that needs a wider search or
+    the leaders' details costs several, and the next claim shrinks to fit the time left."""
+
+    def __init__(self, expected: float) -> None:
+        self.expected = expected
+        self.titles = self.requests = 0
+
+    def add(self, lookup: Lookup) -> None:
+        self.titles += 1
+        self.requests += lookup.searches + lookup.details
+
+    @property
+    def per_title(self) -> float:
+        return self.requests / self.titles if self.titles else self.expected
+
+
+def _match_items(session, catalog, items, ranked, cost: _RequestCost) -> None:
+    """Look up the claimed items' distinct titles and store each match as its lookup ends,
     a few at a time, so storing overlaps with searching instead of following it."""
     waiting: dict[tuple, list[ImportItem]] = {}
     for item in items:
         waiting.setdefault(_query_key(item), []).append(item)
-    queries = {key: (group[0].clean_title, group[0].year_hint) for key, group in waiting.items()}
+    lookups = {
+        key: partial(
+            find_match,
+            catalog,
+            group[0].clean_title,
+            year_hint=group[0].year_hint,
+            # The latest watch is the loosest upper bound on the release date; each item is
+            # then scored with its own.
+            watched=max((i.last_watched for i in group if i.last_watched), default=None),
+            language=session.language or None,
+        )
+        for key, group in waiting.items()
+    }
     arrived = []
 
-    def found(key, results) -> None:
-        arrived.extend((item, results) for item in waiting.pop(key))
+    def found(key, lookup: Lookup) -> None:
+        cost.add(lookup)
+        arrived.extend((item, lookup.candidates) for item in waiting.pop(key))
         if len(arrived) >= STORE_EVERY:
             _store_matches(session, arrived, ranked)
             arrived.clear()
 
     try:
-        _search_all(catalog, queries, found)
+        _look_up_all(lookups, found)
     finally:
         # On a catalog failure what arrived is still kept; the rest waits for the next request.
         _store_matches(session, arrived, ranked)

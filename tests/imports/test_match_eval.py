@@ -202,21 +202,24 @@ def test_a_clear_exact_title_costs_one_search_and_no_details(tmdb, fake_tmdb):
     assert fake_tmdb.request_count == 1
 
 
-def test_a_localized_title_is_found_in_the_accounts_language_with_one_search(tmdb, fake_tmdb):
+def test_a_localized_title_is_found_in_the_accounts_language_under_the_catalogs_title(
+    tmdb, fake_tmdb
+):
     found = find_match(tmdb, "Die Verurteilten", watched=date(2015, 1, 1), language="de-DE")
 
-    assert found.match.proposal.original_title == "The Shawshank Redemption"
+    assert found.match.proposal.title == "The Shawshank Redemption"
     assert found.match.preselected
-    assert fake_tmdb.request_count == 1
+    languages = [r.params.get("language") for r in fake_tmdb.requests_to("/3/search/movie")]
+    assert languages == [None, "de-DE"]
+    assert found.details == 0
 
 
-def test_an_english_title_in_a_german_account_is_found_by_searching_again(tmdb, fake_tmdb):
+def test_a_title_the_catalog_knows_as_is_needs_no_search_in_the_accounts_language(tmdb, fake_tmdb):
     found = find_match(tmdb, "Amélie", watched=date(2015, 1, 1), language="de-DE")
 
-    assert found.match.proposal.imdb_id or found.match.proposal.tmdb_id
     assert found.match.proposal.tmdb_id == fake_tmdb.find("Amélie")["id"]
     assert found.match.preselected
-    assert found.searches == 2
+    assert fake_tmdb.request_count == 1
 
 
 def test_an_alternative_title_is_settled_by_the_leaders_details(tmdb, fake_tmdb):
@@ -266,15 +269,15 @@ def test_the_offline_catalog_is_searched_without_a_language(offline):
     assert found.match.preselected
 
 
-def test_a_film_found_by_two_searches_keeps_both_titles():
-    german = CatalogMovie("Der Pate", 1972, tmdb_id=238, original_title="The Godfather")
+def test_a_film_found_by_two_searches_keeps_the_first_title_and_knows_the_second():
     english = CatalogMovie("The Godfather", 1972, tmdb_id=238, original_title="The Godfather")
-    other = CatalogMovie("Der Pate 2", 1974, tmdb_id=240)
+    other = CatalogMovie("The Godfather Part II", 1974, tmdb_id=240)
+    german = CatalogMovie("Der Pate", 1972, tmdb_id=238, original_title="The Godfather")
 
-    merged = merge_candidates([german, other], [english])
+    merged = merge_candidates([english, other], [german])
 
-    assert [movie.title for movie in merged] == ["Der Pate", "Der Pate 2"]
-    assert merged[0].original_title == "The Godfather"
+    assert [movie.title for movie in merged] == ["The Godfather", "The Godfather Part II"]
+    assert merged[0].alternative_titles == ("Der Pate",)
 
 
 def test_the_leading_words_are_the_main_title_or_the_first_two_words():

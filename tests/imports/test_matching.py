@@ -568,7 +568,7 @@ class DetailsCatalog:
         self.detailed = {movie.catalog_id: movie for movie in detailed}
         self.fetched: list[str] = []
 
-    def search(self, title, year=None):
+    def search(self, title, year=None, *, language=None):
         return []
 
     def get(self, catalog_id):

@@ -259,6 +259,75 @@ def test_identical_clean_titles_are_looked_up_once(alice_client, alice, tmdb):
     assert proposals == {"Amélie [OV]": "Amélie", "Amélie": "Amélie", "Argo": "Argo"}
 
 
+# Localized exporter files
+
+LOCALIZED_FILES = {
+    "de": "Datum angesehen,Typ,Titel,Folge\n"
+    '2025-03-14,Film,"Die Verurteilten",\n'
+    '2025-03-10,Serie,"Babylon Berlin","Folge 1"\n'
+    '2025-02-20,Film,"Der Pate [dt./OV]",\n'
+    '2025-01-05,Film,"Ziemlich beste Freunde",\n',
+    "fr": "Date regardée,Type,Titre,Épisode\n"
+    '2025-03-14,Film,"Les Évadés",\n'
+    '2025-03-10,Série,"Le Bureau des légendes","Épisode 1: Jour 1"\n'
+    '2025-02-20,Film,"Le Parrain",\n'
+    '2025-01-05,Film,"Intouchables",\n',
+}
+
+
+@pytest.mark.parametrize("language", LOCALIZED_FILES)
+def test_a_localized_exporter_file_is_matched_in_its_language_to_the_catalogs_films(
+    alice_client, alice, tmdb, language
+):
+    upload(alice_client, LOCALIZED_FILES[language].encode())
+    session = ImportSession.objects.get(user=alice, status="matching")
+
+    _match_all(alice_client, session)
+
+    proposals = {
+        item.proposal["title"]: (item.match_status, item.band)
+        for item in session.items.order_by("position")
+    }
+    assert proposals == {
+        "The Shawshank Redemption": ("matched", "High"),
+        "The Godfather": ("matched", "High"),
+        "The Intouchables": ("matched", "High"),
+    }
+    languages = {r.params.get("language") for r in tmdb.requests_to("/3/search/movie")}
+    assert languages == {None, language}
+    card = alice_client.get(f"/settings/import/{session.pk}/").content.decode()
+    prime_title = "Die Verurteilten" if language == "de" else "Les Évadés"
+    assert prime_title in card and "The Shawshank Redemption" in card
+
+
+def test_a_localized_import_claims_titles_for_two_searches_each(
+    alice_client, alice, tmdb, settings, monkeypatch
+):
+    settings.TMDB_MAX_RPS = 10
+    sizes = []
+    claim = services._claim
+    monkeypatch.setattr(services, "_claim", lambda s, size: sizes.append(size) or claim(s, size))
+    upload(alice_client, LOCALIZED_FILES["de"].encode())
+    session = ImportSession.objects.get(user=alice, status="matching")
+
+    services.match_batch(session=session, catalog=views.get_catalog(), budget=1.0)
+
+    assert sizes[0] == 5  # 10 requests a second for 1 s, two per title
+
+
+def test_the_cards_search_finds_a_film_by_its_localized_title(alice_client, alice, tmdb):
+    upload(alice_client, LOCALIZED_FILES["de"].encode())
+    session = ImportSession.objects.get(user=alice, status="matching")
+    _match_all(alice_client, session)
+    item = session.items.order_by("position").first()
+
+    page = alice_client.get(
+        f"/settings/import/{session.pk}/items/{item.pk}/search/", {"q": "Die Verurteilten"}
+    )
+
+    assert "The Shawshank Redemption" in page.content.decode()
+
+
 # Concurrent requests: real transactions, each thread on its own database connection
 
 
@@ -308,10 +377,10 @@ def test_a_match_request_made_while_another_waits_for_tmdb_takes_other_items(
     answer_first_tab = threading.Event()
     search = catalog.search
 
-    def search_holding_the_first_tab(title, year=None):
+    def search_holding_the_first_tab(title, year=None, *, language=None):
         if title in {item.clean_title for item in claims.get("first-tab", ())}:
             assert answer_first_tab.wait(5)
-        return search(title, year)
+        return search(title, year, language=language)
 
     monkeypatch.setattr(catalog, "search", search_holding_the_first_tab)
     first_tab = threading.Thread(
