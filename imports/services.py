@@ -1,5 +1,6 @@
 """Multi-model workflows of the import wizard: create a session, match in batches, decide."""
 
+import contextvars
 import queue
 import threading
 import time
@@ -24,7 +25,8 @@ from imports.models import (
     movie_to_snapshot,
 )
 from imports.parsing import History
-from rankings.catalog import Catalog, CatalogError, CatalogMovie
+from rankings.catalog import Catalog, CatalogError, CatalogMovie, OutOfTime
+from rankings.catalog import deadline as catalog_deadline
 from rankings.models import Movie, Ranking
 from rankings.titles import normalize_title
 
@@ -34,6 +36,9 @@ CLAIM_LEASE = timedelta(seconds=30)
 MAX_LOOKUP_THREADS = 20
 # Matches are written in small transactions while the remaining searches are still running.
 STORE_EVERY = 10
+# However TMDB behaves (timeouts, retries, Retry-After), a match request ends this long after
+# its budget: well inside CLAIM_LEASE and gunicorn's default 30 s worker timeout.
+LOOKUP_GRACE_SECONDS = 10.0
 
 
 # Upload ---------------------------------------------------------------------------------------
@@ -236,7 +241,8 @@ def _look_up_all(lookups: dict[tuple, Callable[[], Lookup]], found) -> None:
     workers = min(MAX_LOOKUP_THREADS, len(todo))
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="match") as pool:
         for _ in range(workers):
-            pool.submit(work)
+            # Each worker runs in a copy of this context, so the catalog deadline holds there.
+            pool.submit(contextvars.copy_context().run, work)
         try:
             while workers:
                 message = done.get()
@@ -256,25 +262,29 @@ def match_batch(*, session: ImportSession, catalog: Catalog, budget: float = 1.5
 
     Items are never marked unmatched because the catalog failed: a failing batch releases
     the items it has no results for and records the message, and the next request retries them.
+    A catalog merely slower than the request's deadline releases them without a message.
     """
     deadline = time.monotonic() + budget
     ranked = _ranked_ids(session.user)
     # Titles of a localized file mostly differ from the catalog's: two searches each.
     cost = _RequestCost(expected=2.0 if session.language else 1.0)
-    while (remaining := deadline - time.monotonic()) > 0:
-        # As many titles as the rate limit lets through in the time left: the request keeps
-        # TMDB busy to the end of its time box without running far past it. Cached titles
-        # take no time, so the loop simply claims again.
-        titles = settings.TMDB_MAX_RPS * remaining / cost.per_title
-        items = _claim(session, max(1, round(titles)))
-        if not items:
-            break
-        try:
-            _match_items(session, catalog, items, ranked, cost)
-        except CatalogError as exc:
-            session.matching_error = exc.message
-            ImportSession.objects.filter(pk=session.pk).update(matching_error=exc.message)
-            return
+    with catalog_deadline(budget + LOOKUP_GRACE_SECONDS):
+        while (remaining := deadline - time.monotonic()) > 0:
+            # As many titles as the rate limit lets through in the time left: the request
+            # keeps TMDB busy to the end of its time box without running far past it. Cached
+            # titles take no time, so the loop simply claims again.
+            titles = settings.TMDB_MAX_RPS * remaining / cost.per_title
+            items = _claim(session, max(1, round(titles)))
+            if not items:
+                break
+            try:
+                _match_items(session, catalog, items, ranked, cost)
+            except OutOfTime:
+                break
+            except CatalogError as exc:
+                session.matching_error = exc.message
+                ImportSession.objects.filter(pk=session.pk).update(matching_error=exc.message)
+                return
     if session.matching_error:
         session.matching_error = ""
         ImportSession.objects.filter(pk=session.pk).update(matching_error="")

@@ -5,6 +5,10 @@ offline catalog shipped in the repository. Both return `CatalogMovie` values and
 `CatalogError` subclasses whose `message` can be shown to a user as is.
 """
 
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
@@ -68,6 +72,39 @@ class RateLimited(CatalogError):
 
 class CatalogUnavailable(CatalogError):
     pass
+
+
+class OutOfTime(CatalogError):
+    """The caller's deadline came before the catalog answered; nothing failed."""
+
+    message = "The movie catalog is answering slowly; please try again."
+
+
+# A page waiting on the catalog answers within this, whatever TMDB does (gunicorn's default
+# worker timeout is 30 s).
+PAGE_DEADLINE_SECONDS = 10.0
+
+_deadline: ContextVar[float | None] = ContextVar("catalog_deadline", default=None)
+
+
+@contextmanager
+def deadline(seconds: float) -> Iterator[None]:
+    """Catalog calls made inside (on this thread, or in a copy of its context) give up with
+    `OutOfTime`, or with the failure they were retrying, rather than wait past `seconds`.
+
+    Keeps a web request inside its server's timeout whatever the catalog does.
+    """
+    token = _deadline.set(time.monotonic() + seconds)
+    try:
+        yield
+    finally:
+        _deadline.reset(token)
+
+
+def time_left() -> float | None:
+    """Seconds until the current deadline (may be negative), or None without one."""
+    end = _deadline.get()
+    return None if end is None else end - time.monotonic()
 
 
 class Catalog(Protocol):

@@ -16,10 +16,13 @@ from django.core.cache.backends.redis import RedisCache
 
 from rankings.catalog import (
     BadCredentials,
+    CatalogError,
     CatalogMovie,
     CatalogUnavailable,
     NotFound,
+    OutOfTime,
     RateLimited,
+    time_left,
 )
 from rankings.titles import normalize_title
 
@@ -291,10 +294,15 @@ class TMDBClient:
         failures = rate_limited = 0
         while True:
             self._limiter.wait()
+            timeout, cut_short = self._attempt_timeout(failures)
             try:
-                response = self._http.get(self.api_url + path, params=params, auth=self._auth)
+                response = self._http.get(
+                    self.api_url + path, params=params, auth=self._auth, timeout=timeout
+                )
             except httpx.TransportError as exc:
                 # Timeouts and refused or dropped connections: the message names no URL.
+                if cut_short and isinstance(exc, httpx.TimeoutException) and not failures:
+                    raise OutOfTime() from None
                 failures += 1
                 problem = "timed out" if isinstance(exc, httpx.TimeoutException) else "failed"
                 self._retry_or_raise(path, f"request {problem}", failures)
@@ -311,6 +319,7 @@ class TMDBClient:
                 wait = self._retry_after(response)
                 if rate_limited >= self.MAX_RATE_LIMITED_ATTEMPTS or wait > self.MAX_RETRY_AFTER:
                     raise RateLimited()
+                self._wait_before_retry(wait, RateLimited())
                 logger.info("TMDB rate limited %s; retrying in %.1f s", path, wait)
                 self._sleep(wait)
                 continue
@@ -321,13 +330,33 @@ class TMDBClient:
             logger.warning("TMDB answered %s for %s", status, path)
             raise CatalogUnavailable(f"TMDB could not answer this request (HTTP {status}).")
 
+    def _attempt_timeout(self, failures: int) -> tuple[httpx.Timeout, bool]:
+        """This attempt's timeout, shortened to the caller's deadline (then True)."""
+        timeout = self._http.timeout
+        left = time_left()
+        if left is None or timeout.read is None or left >= timeout.read:
+            return timeout, False
+        if left <= 0:
+            # Out of time before asking: a failure being retried is the honest reason.
+            raise OutOfTime() if not failures else CatalogUnavailable()
+        return httpx.Timeout(left), True
+
+    @staticmethod
+    def _wait_before_retry(wait: float, error: CatalogError) -> None:
+        """Raise `error` now if waiting `wait` seconds would run past the caller's deadline."""
+        left = time_left()
+        if left is not None and wait >= left:
+            raise error
+
     def _retry_or_raise(self, path: str, problem: str, failures: int) -> None:
+        error = CatalogUnavailable(
+            f"TMDB is not responding ({problem}). Please try again in a minute."
+        )
         if failures >= self.MAX_ATTEMPTS:
             logger.warning("TMDB %s for %s; giving up after %d attempts", problem, path, failures)
-            raise CatalogUnavailable(
-                f"TMDB is not responding ({problem}). Please try again in a minute."
-            )
+            raise error
         wait = self.BACKOFF * 2 ** (failures - 1)
+        self._wait_before_retry(wait, error)
         logger.info("TMDB %s for %s; retrying in %.1f s", problem, path, wait)
         self._sleep(wait)
 

@@ -249,6 +249,28 @@ def test_a_failing_tmdb_pauses_matching_keeps_what_was_matched_and_resumes_after
     assert _searches(tmdb) == Counter(still_to_match)
 
 
+def test_a_tmdb_slower_than_the_requests_deadline_ends_the_request_and_the_next_carries_on(
+    alice_client, alice, tmdb, monkeypatch
+):
+    monkeypatch.setattr(services, "LOOKUP_GRACE_SECONDS", 0.2)
+    monkeypatch.setattr(views, "MATCH_BUDGET_SECONDS", 0.1)
+    session = _import(alice_client, alice)
+    tmdb.latency = 1.0
+
+    page = _post(alice_client, session)
+
+    # Waiting the 1 s TMDB takes would have matched every title.
+    assert PAUSED not in page and session.status == "matching"
+    assert _matches(session) == {}
+    assert not session.items.filter(claimed_until__isnull=False).exists()
+
+    tmdb.latency = 0
+    _match_all(alice_client, session)
+
+    _assert_matching_finished(session)
+    assert session.status == "reviewing"
+
+
 def test_identical_clean_titles_are_looked_up_once(alice_client, alice, tmdb):
     session = _import(alice_client, alice, ["Amélie [OV]", "Amélie", "Argo"])
 

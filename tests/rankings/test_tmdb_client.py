@@ -17,7 +17,9 @@ from rankings.catalog import (
     BadCredentials,
     CatalogUnavailable,
     NotFound,
+    OutOfTime,
     RateLimited,
+    deadline,
     get_catalog,
 )
 from rankings.tmdb import RateLimiter, TMDBClient
@@ -322,6 +324,54 @@ def test_an_unreachable_server_raises_catalog_unavailable(tmdb_settings, sleeps)
     ):
         client.search("Casablanca")
     assert len(sleeps) == 2
+
+
+# A caller's deadline
+
+
+def test_an_answer_slower_than_the_callers_deadline_gives_up_with_out_of_time(client, fake_tmdb):
+    fake_tmdb.latency = 0.25
+
+    with deadline(0.1), pytest.raises(OutOfTime):
+        client.search("Casablanca")
+    assert fake_tmdb.request_count == 1
+
+
+def test_a_retry_wait_past_the_deadline_raises_the_failure_without_waiting(
+    client, fake_tmdb, sleeps
+):
+    fake_tmdb.fail_next(1, status=503)
+
+    with deadline(0.2), pytest.raises(CatalogUnavailable) as error:
+        client.search("Casablanca")
+    assert "503" in error.value.message
+    assert sleeps == []
+
+
+def test_a_retry_after_past_the_deadline_raises_rate_limited_without_waiting(
+    client, fake_tmdb, sleeps
+):
+    fake_tmdb.fail_next(1, status=429, retry_after=5)
+
+    with deadline(2), pytest.raises(RateLimited):
+        client.search("Casablanca")
+    assert sleeps == []
+
+
+def test_a_timeout_after_a_failure_reports_the_failure_not_slowness(client, fake_tmdb):
+    fake_tmdb.timeout_next(2)
+
+    with deadline(0.45), pytest.raises(CatalogUnavailable) as error:
+        client.search("Casablanca")
+    assert "timed out" in error.value.message
+
+
+def test_a_search_well_inside_its_deadline_is_unaffected(client, fake_tmdb, sleeps):
+    fake_tmdb.fail_next(1, status=503)
+
+    with deadline(30):
+        assert client.search("Casablanca")[0].title == "Casablanca"
+    assert sleeps == [0.5]
 
 
 def test_the_api_key_appears_in_no_log_message_error_or_repr(client, fake_tmdb, caplog):
