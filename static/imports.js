@@ -1,4 +1,5 @@
-// Keyboard shortcuts and focus handling for the import wizard's review card.
+// Keyboard shortcuts and focus handling for the import wizard's review card, and matching
+// that carries on by itself after a failed request.
 (function () {
   "use strict";
 
@@ -47,6 +48,51 @@
     clearTimeout(searchTimer);
     searchTimer = setTimeout(function () { htmx.trigger(box, "card-search"); }, 300);
   });
+
+  // Each match POST's answer brings the section that sends the next one. A POST that fails on
+  // the way (a worker restart, a proxy's 502, a dropped or hung connection) swaps nothing, so
+  // matching would stop for good with the bar frozen. Send it again from the same section after
+  // a growing pause; the first answer that gets through replaces the section, note included.
+  var RETRY_SECONDS = [2, 4, 8, 15];
+
+  function retryNote(section) {
+    var note = section.querySelector(".retry-note");
+    if (!note) {
+      note = document.createElement("p");
+      note.className = "message warning retry-note";
+      note.setAttribute("role", "status");
+      section.insertBefore(note, section.querySelector("form"));
+    }
+    return note;
+  }
+
+  function retryMatching(event) {
+    var elt = event.detail && event.detail.elt;
+    var section = elt && elt.closest ? elt.closest("section.matching") : null;
+    if (!section) return;
+    var xhr = event.detail.xhr;
+    // A 4xx is the server's real answer (another user's session is a 404): asking again
+    // would get the same one, so leave it to the "Continue matching" button.
+    if (event.type === "htmx:responseError" && xhr && xhr.status > 0 && xhr.status < 500) return;
+    var attempt = Number(section.getAttribute("data-retries") || 0);
+    var seconds = RETRY_SECONDS[Math.min(attempt, RETRY_SECONDS.length - 1)];
+    section.setAttribute("data-retries", attempt + 1);
+    var note = retryNote(section);
+    note.textContent = "Lost contact with the server; trying again in " + seconds + " seconds…";
+    setTimeout(function () {
+      if (!section.isConnected) return;
+      note.textContent = "Lost contact with the server; trying again now…";
+      // htmx.ajax from the section sends what its load trigger sent: the body's CSRF header,
+      // the stage as target, the section's timeout. A failure lands back here; the returned
+      // promise rejecting as well is no news.
+      htmx.ajax("POST", section.getAttribute("hx-post"), { source: section })
+        .catch(function () {});
+    }, seconds * 1000);
+  }
+
+  document.addEventListener("htmx:responseError", retryMatching);
+  document.addEventListener("htmx:sendError", retryMatching);
+  document.addEventListener("htmx:timeout", retryMatching);
 
   // After htmx swaps in a new card (or the summary), move focus to its heading so keyboard
   // and screen-reader users land on the new content.
