@@ -106,3 +106,22 @@ def test_a_person_imports_a_prime_history_end_to_end(page, tmp_path):
     ]
     expect(page.locator("table.rankings tbody tr")).to_have_count(4)
     expect(page.locator("tr").filter(has_text="Casablanca")).to_contain_text("1 May 2024")
+
+
+def test_an_add_the_server_refuses_shows_why_and_keeps_the_card(page, tmp_path):
+    sign_up(page, username="refused")
+    history = tmp_path / "prime-history.csv"
+    history.write_bytes(v3_file(ROWS[:1]))
+    page.goto("/settings/import/")
+    page.get_by_label("Watch history file").set_input_files(history)
+    page.get_by_role("button", name="Upload").click()
+    expect(_card_title(page)).to_have_text("Casablanca", timeout=20_000)
+
+    # A film id the catalog does not know (a stale page, a tampered form): the answer is a 422.
+    page.locator("input[name=film]:checked").evaluate("radio => radio.value = 'tt0000000'")
+    page.get_by_label("4 stars").check()
+    page.get_by_role("button", name="Add").click()
+
+    expect(page.get_by_role("alert")).to_contain_text("That film is not in the catalog.")
+    expect(_card_title(page)).to_have_text("Casablanca")
+    assert not Ranking.objects.filter(user__username="refused").exists()
