@@ -1,5 +1,8 @@
+from datetime import date, timedelta
+
 from django import forms
 from django.conf import settings
+from django.utils import timezone
 
 from imports.parsing import PrimeFileError, read_history
 from rankings.forms import RatingForm
@@ -42,3 +45,14 @@ class AddForm(RatingForm):
             "invalid": "Enter a valid date.",
         },
     )
+
+    EARLIEST_RATED_ON = date(1900, 1, 1)
+
+    def clean_rated_on(self):
+        rated_on = self.cleaned_data["rated_on"]
+        # A day of slack: the person's today may already be tomorrow on the server's clock.
+        if rated_on > timezone.localdate() + timedelta(days=1):
+            raise forms.ValidationError("The rating date cannot be in the future.")
+        if rated_on < self.EARLIEST_RATED_ON:
+            raise forms.ValidationError("Enter a rating date after 1900.")
+        return rated_on

@@ -1,6 +1,7 @@
 """Settings for Movie Ranking. Every knob is read from the environment here, once."""
 
 import contextlib
+import sys
 from pathlib import Path
 
 import environ
@@ -99,14 +100,15 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
-# Hashed, compressed files once `collectstatic` has run (production); plain files otherwise, so
+# Hashed, compressed files in production: `collectstatic` itself must run with that storage to
+# write its manifest, and every later start finds the manifest. Plain files otherwise, so
 # `make run` and the tests work without a collect step.
-_COLLECTED = (STATIC_ROOT / "staticfiles.json").exists()
+_MANIFESTED = (STATIC_ROOT / "staticfiles.json").exists() or sys.argv[1:2] == ["collectstatic"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        if _COLLECTED and not DEBUG
+        if _MANIFESTED and not DEBUG
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
@@ -146,7 +148,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     # httpx logs every request URL at INFO, and with api_key auth the URL carries the key.
     "loggers": {"httpx": {"level": "WARNING"}, "httpcore": {"level": "WARNING"}},

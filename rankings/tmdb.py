@@ -320,7 +320,7 @@ class TMDBClient:
                 if rate_limited >= self.MAX_RATE_LIMITED_ATTEMPTS or wait > self.MAX_RETRY_AFTER:
                     raise RateLimited()
                 self._wait_before_retry(wait, RateLimited())
-                logger.info("TMDB rate limited %s; retrying in %.1f s", path, wait)
+                logger.debug("TMDB rate limited %s; retrying in %.1f s", path, wait)
                 self._sleep(wait)
                 continue
             if status >= 500:
@@ -357,7 +357,7 @@ class TMDBClient:
             raise error
         wait = self.BACKOFF * 2 ** (failures - 1)
         self._wait_before_retry(wait, error)
-        logger.info("TMDB %s for %s; retrying in %.1f s", problem, path, wait)
+        logger.debug("TMDB %s for %s; retrying in %.1f s", problem, path, wait)
         self._sleep(wait)
 
     def _retry_after(self, response: httpx.Response) -> float:

@@ -109,6 +109,10 @@ def test_adding_never_overwrites_a_ranking_made_before_the_import(alice_client, 
     assert item.decision == "kept"
     assert Ranking.objects.get(user=alice).rating == 2
 
+    _finish(alice_client, reviewing)
+    page = alice_client.get(f"/settings/import/{reviewing.pk}/").content.decode()
+    assert "1 film you chose was already in your rankings; its ranking was kept" in page
+
 
 def test_picking_a_film_found_with_the_card_search_adds_that_film(alice_client, alice, reviewing):
     item = _card(reviewing)
@@ -135,6 +139,32 @@ def test_a_bad_date_keeps_the_card_with_a_message(alice_client, reviewing):
     response = _add(alice_client, reviewing, _card(reviewing), rated_on="yesterday", headers=HX)
     assert response.status_code == 422 and "Enter a valid date." in response.content.decode()
     assert Ranking.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("days_from_today", "message"),
+    [
+        (2, "The rating date cannot be in the future."),
+        (-50_000, "Enter a rating date after 1900."),
+    ],
+)
+def test_a_rating_date_in_the_future_or_before_films_is_refused(
+    alice_client, reviewing, days_from_today, message
+):
+    rated_on = timezone.localdate() + timedelta(days=days_from_today)
+
+    response = _add(alice_client, reviewing, _card(reviewing), rated_on=rated_on, headers=HX)
+
+    assert response.status_code == 422 and message in response.content.decode()
+    assert Ranking.objects.count() == 0
+
+
+def test_tomorrow_is_accepted_for_a_person_whose_day_has_already_turned(alice_client, reviewing):
+    tomorrow = timezone.localdate() + timedelta(days=1)
+
+    _add(alice_client, reviewing, _card(reviewing), rated_on=tomorrow)
+
+    assert Ranking.objects.get().rated_at == tomorrow
 
 
 def test_skip_moves_on_and_undo_brings_the_card_back_and_removes_its_ranking(
@@ -344,7 +374,10 @@ def test_titles_skipped_before_come_back_pre_skipped_and_can_be_reviewed_again(
     again = ImportSession.objects.exclude(pk=reviewing.pk).get(user=alice)
     page = alice_client.get(f"/settings/import/{again.pk}/").content.decode()
     assert "Import complete" in page and "<dt>Already ranked</dt><dd>4</dd>" in page
+    assert page.count("<dt>Already ranked</dt>") == 1
+    assert "<dt>Total entries</dt><dd>8</dd>" in page and "<dt>Movies found</dt><dd>5</dd>" in page
     assert "<h3>Skipped before</h3>" in page and "Zorblax the Unfilmed Saga" in page
+    assert "every film found its match" not in page
     assert "<dt>Movies skipped</dt><dd>0</dd>" in page
 
     zorblax = again.items.get(clean_title="Zorblax the Unfilmed Saga")
