@@ -31,8 +31,9 @@ from rankings.models import Movie, Ranking
 from rankings.titles import normalize_title
 
 # A request that dies mid-batch (server killed, worker timeout) leaves its claim behind; after
-# this long another request takes those items over, so matching always resumes.
-CLAIM_LEASE = timedelta(seconds=30)
+# this long another request takes those items over, so matching always resumes. A live request
+# holds its claims at most its budget plus LOOKUP_GRACE_SECONDS (about 13 s).
+CLAIM_LEASE = timedelta(seconds=20)
 MAX_LOOKUP_THREADS = 20
 # Matches are written in small transactions while the remaining searches are still running.
 STORE_EVERY = 10
