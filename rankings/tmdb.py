@@ -346,6 +346,7 @@ class TMDBClient:
         """Raise `error` now if waiting `wait` seconds would run past the caller's deadline."""
         left = time_left()
         if left is not None and wait >= left:
+            logger.warning("%s (no time left in this request to retry)", error.message)
             raise error
 
     def _retry_or_raise(self, path: str, problem: str, failures: int) -> None:
