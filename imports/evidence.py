@@ -10,7 +10,8 @@ first answer leaves the decision open:
    the app (search, rankings, export) uses too.
 3. Still not pre-selected? Search without the year, with numbers as digits ("Part Two" as
    "Part 2"), and merge: a year the title got wrong, a sequel the catalog numbers differently.
-   Still nothing close? Search the main title alone (or the first two words).
+   Still nothing close? Search the main title alone (or the first two words), then with
+   the hyphens films spell that the title fused ("Spiderman 2" as "Spider-Man 2").
 4. Still not pre-selected and the leaders' titles are not both exact? Fetch the details of
    the top two (original and alternative titles), which the client caches, and score again.
 
@@ -25,6 +26,7 @@ from datetime import date, datetime
 
 from imports.matching import Match, ScoredCandidate, match, score_candidates, standard_spelling
 from rankings.catalog import Catalog, CatalogMovie, NotFound
+from rankings.offline import hyphenated_spelling
 
 DETAILED_LEADERS = 2
 _SUBTITLE = re.compile(r"\s*[:\u2013\u2014]\s*|\s+-\s+")
@@ -66,6 +68,11 @@ def find_match(
     shorter = leading_words(title)
     if result.proposal is None and shorter:
         candidates = merge_candidates(candidates, _search(catalog, shorter))
+        searches += 1
+        result = match(title, candidates, year_hint=year_hint, watched=watched)
+    hyphenated = hyphenated_spelling(title)
+    if result.proposal is None and hyphenated != title:
+        candidates = merge_candidates(candidates, _search(catalog, hyphenated, year_hint))
         searches += 1
         result = match(title, candidates, year_hint=year_hint, watched=watched)
     details = 0

@@ -262,6 +262,14 @@ def test_a_word_the_catalog_spells_differently_is_found_through_the_main_title(t
     assert found.match.preselected
 
 
+def test_a_title_that_fuses_a_hyphenated_word_is_found_with_the_hyphen(tmdb, fake_tmdb):
+    found = find_match(tmdb, "Spiderman 2", watched=date(2015, 1, 1))
+
+    assert found.match.proposal.tmdb_id == fake_tmdb.find("Spider-Man 2")["id"]
+    assert found.match.preselected
+    assert "Spider-Man 2" in {r.params["query"] for r in fake_tmdb.requests_to("/3/search/movie")}
+
+
 def test_the_offline_catalog_is_searched_without_a_language(offline):
     found = find_match(offline, "Casablanca", watched=date(2015, 1, 1), language="de-DE")
 

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from rankings.catalog import CatalogUnavailable, NotFound
-from rankings.offline import DATA_FILE, OfflineCatalog
+from rankings.offline import DATA_FILE, OfflineCatalog, hyphenated_spelling
 
 BUILD_SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "build_offline_catalog.py"
 THE_GODFATHER = "tt0068646"
@@ -229,3 +229,16 @@ def test_building_again_gives_a_byte_identical_file(rebuilt, tmp_path):
 
     assert again.read_bytes() == rebuilt.read_bytes()
     assert again.read_bytes()[4:8] == b"\0\0\0\0", "the gzip header should carry no timestamp"
+
+
+@pytest.mark.parametrize(
+    ("title", "spelled"),
+    [
+        ("Spiderman 2", "Spider-Man 2"),
+        ("Xmen: First Class", "X-Men: First Class"),
+        ("kickass", "Kick-Ass"),
+        ("The Matrix", "The Matrix"),
+    ],
+)
+def test_words_the_catalog_spells_with_a_hyphen_get_their_hyphen_back(title, spelled):
+    assert hyphenated_spelling(title) == spelled
