@@ -4,7 +4,7 @@ Source: the Wikidata film table shipped in the PyPI package `bokeh-sampledata`
 (`bokeh_sampledata/_data/movies.db`, tables `omdb` and `tomatoes`), released under CC0 by
 Wikidata contributors: about 17,000 films from 1940 to 2014 with IMDb ids. Re-run it with
 
-    .venv/bin/pip install bokeh-sampledata && .venv/bin/python scripts/build_offline_catalog.py
+    .venv/bin/pip install -e '.[catalog-build]' && .venv/bin/python scripts/build_offline_catalog.py
 
 The output is a gzipped TSV with a header row, one film per line, sorted by IMDb id, and
 compressed with a zero timestamp, so re-running it on the same snapshot gives the same file.
