@@ -417,3 +417,18 @@ def test_matching_polls_slowly_while_another_request_holds_every_title(alice_cli
     session.items.update(claimed_until=None)
     page = alice_client.post(f"/settings/import/{session.pk}/match/", headers=HX).content.decode()
     assert 'hx-trigger="load delay:1s"' not in page
+
+
+def test_a_finished_import_says_once_how_many_older_films_were_left_out(
+    alice_client, alice, sample_file, settings
+):
+    settings.IMPORT_MAX_MOVIES = 3
+    upload(alice_client, sample_file)
+    session = ImportSession.objects.get(user=alice)
+    _match_all(alice_client, session)
+    _finish(alice_client, session)
+
+    page = alice_client.get(f"/settings/import/{session.pk}/").content.decode()
+
+    assert "Import complete" in page
+    assert page.count("2 older films") == 1 and "2 older films were left out" in page
