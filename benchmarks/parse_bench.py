@@ -20,18 +20,8 @@ import zlib
 from datetime import UTC, datetime, timedelta
 
 from imports.parsing import clean_title, read_history
+from tests.imports.conftest import V3_HEADER
 
-V3_HEADER = [
-    "Date Watched",
-    "Type",
-    "Title",
-    "Episode Title",
-    "Global Title Identifier",
-    "Episode Global Title Identifier",
-    "Path",
-    "Episode Path",
-    "Image URL",
-]
 LEGACY_HEADER = (
     "Playback Hour,Operating System,Browser,Delivery Type,City,Country,ISP,State,"
     "Content Quality Entitled,Entitlement Type,Video Type,Audio Language,Title"

@@ -88,6 +88,10 @@ class ImportItemQuerySet(models.QuerySet):
     def to_match(self) -> "ImportItemQuerySet":
         return self.filter(match_status=ImportItem.MatchStatus.PENDING)
 
+    def unclaimed(self, now) -> "ImportItemQuerySet":
+        """Items no request holds: never claimed, or the claim's lease ran out before `now`."""
+        return self.filter(models.Q(claimed_until__isnull=True) | models.Q(claimed_until__lt=now))
+
     def reviewable(self) -> "ImportItemQuerySet":
         return (
             self.exclude(match_status=ImportItem.MatchStatus.PENDING)

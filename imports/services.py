@@ -12,7 +12,7 @@ from functools import partial
 
 from django.conf import settings
 from django.db import IntegrityError, connection, connections, transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils import timezone
 
 from imports.evidence import Lookup, find_match
@@ -188,8 +188,7 @@ def _claim(session: ImportSession, size: int) -> list[ImportItem]:
     now = timezone.now()
     lease = now + CLAIM_LEASE
     with transaction.atomic():
-        unclaimed = Q(claimed_until__isnull=True) | Q(claimed_until__lt=now)
-        free = session.items.to_match().filter(unclaimed).order_by("position")
+        free = session.items.to_match().unclaimed(now).order_by("position")
         if connection.features.has_select_for_update_skip_locked:
             free = free.select_for_update(skip_locked=True)
         # On SQLite the IMMEDIATE transaction (settings) holds the write lock from here on,

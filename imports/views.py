@@ -180,9 +180,7 @@ def match(request, pk: int):
         if request.htmx and session.status == ImportSession.Status.MATCHING:
             # Another request (a second tab) holds every remaining title: ask again in a
             # second instead of re-posting every 50 ms until it finishes.
-            now = timezone.now()
-            free = Q(claimed_until__isnull=True) | Q(claimed_until__lt=now)
-            waiting = not session.items.to_match().filter(free).exists()
+            waiting = not session.items.to_match().unclaimed(timezone.now()).exists()
             return _render_stage(request, session, waiting=waiting)
     return _after_action(request, session)
 
