@@ -64,20 +64,7 @@ class OfflineCatalog:
 
     @classmethod
     def load(cls, path: Path = DATA_FILE) -> "OfflineCatalog":
-        try:
-            text = gzip.decompress(Path(path).read_bytes()).decode("utf-8")
-        except (OSError, EOFError, UnicodeDecodeError) as exc:
-            raise CatalogUnavailable(
-                f"The offline catalog file {path} cannot be read ({exc}). "
-                "Rebuild it with scripts/build_offline_catalog.py."
-            ) from exc
-        header, *lines = text.splitlines()
-        if tuple(header.split("\t")) != COLUMNS:
-            raise CatalogUnavailable(
-                f"The offline catalog file {path} has unexpected columns. "
-                "Rebuild it with scripts/build_offline_catalog.py."
-            )
-        return cls([line.split("\t") for line in lines])
+        return cls(_read_rows(path))
 
     def __len__(self) -> int:
         return len(self._rows)
@@ -117,18 +104,35 @@ _HYPHENATED = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)+")
 _WORD = re.compile(r"[^\W\d_]+")
 
 
+def _read_rows(path: Path) -> list[list[str]]:
+    """The data file's lines split on tabs, in `COLUMNS` order, header checked."""
+    try:
+        text = gzip.decompress(Path(path).read_bytes()).decode("utf-8")
+    except (OSError, EOFError, UnicodeDecodeError) as exc:
+        raise CatalogUnavailable(
+            f"The offline catalog file {path} cannot be read ({exc}). "
+            "Rebuild it with scripts/build_offline_catalog.py."
+        ) from exc
+    header, *lines = text.splitlines()
+    if tuple(header.split("\t")) != COLUMNS:
+        raise CatalogUnavailable(
+            f"The offline catalog file {path} has unexpected columns. "
+            "Rebuild it with scripts/build_offline_catalog.py."
+        )
+    return [line.split("\t") for line in lines]
+
+
 @cache
 def _hyphenated_words(path: Path = DATA_FILE) -> dict[str, str]:
-    """Every hyphenated word in the catalog's titles, keyed by its fused lower-case form:
-    {"spiderman": "Spider-Man", "xmen": "X-Men", ...} (about 170 words)."""
+    """Every hyphenated word in the catalog's titles and akas, keyed by its fused lower-case
+    form: {"spiderman": "Spider-Man", "xmen": "X-Men", ...} (about 170 words)."""
     try:
-        lines = gzip.decompress(Path(path).read_bytes()).decode("utf-8").splitlines()[1:]
-    except (OSError, EOFError, UnicodeDecodeError):
-        return {}
+        rows = _read_rows(path)
+    except CatalogUnavailable:
+        return {}  # without the file, titles are simply searched as written
     words: dict[str, str] = {}
-    for line in lines:
-        columns = line.split("\t")
-        for word in _HYPHENATED.findall(f"{columns[1]} {columns[-1]}"):
+    for row in rows:
+        for word in _HYPHENATED.findall(f"{row[1]} {row[8]}"):
             words.setdefault(word.replace("-", "").casefold(), word)
     return words
 
