@@ -12,7 +12,7 @@ from django.views.generic import FormView
 from imports import services
 from imports.forms import AddForm, UploadForm
 from imports.models import ImportItem, ImportSession, RememberedDecision
-from rankings.catalog import PAGE_DEADLINE_SECONDS, CatalogError, deadline, get_catalog
+from rankings.catalog import CatalogError, get_catalog
 from rankings.forms import SearchForm
 from rankings.models import Ranking
 from rankings.views import csv_safe
@@ -234,8 +234,7 @@ def add(request, pk: int, item_pk: int):
     film = next((c for c in item.candidates if c.catalog_id == film_id), None)
     if film is None:
         try:
-            with deadline(PAGE_DEADLINE_SECONDS):
-                film = get_catalog().get(film_id)
+            film = get_catalog().get(film_id)
         except CatalogError as exc:
             return _after_action(request, item.session, exc.message, status=422)
     services.add_item(
@@ -315,8 +314,7 @@ def item_search(request, pk: int, item_pk: int):
     results, error = [], ""
     if form.is_valid():
         try:
-            with deadline(PAGE_DEADLINE_SECONDS):
-                results = get_catalog().search(form.cleaned_data["q"])[:10]
+            results = get_catalog().search(form.cleaned_data["q"])[:10]
         except CatalogError as exc:
             error = exc.message
     else:

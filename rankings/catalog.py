@@ -81,7 +81,7 @@ class OutOfTime(CatalogError):
 
 
 # A page waiting on the catalog answers within this, whatever TMDB does (gunicorn's default
-# worker timeout is 30 s).
+# worker timeout is 30 s). Applied to every request by `rankings.middleware.catalog_deadline`.
 PAGE_DEADLINE_SECONDS = 10.0
 
 _deadline: ContextVar[float | None] = ContextVar("catalog_deadline", default=None)
@@ -92,7 +92,8 @@ def deadline(seconds: float) -> Iterator[None]:
     """Catalog calls made inside (on this thread, or in a copy of its context) give up with
     `OutOfTime`, or with the failure they were retrying, rather than wait past `seconds`.
 
-    Keeps a web request inside its server's timeout whatever the catalog does.
+    Keeps a web request inside its server's timeout whatever the catalog does. Nested, the
+    innermost deadline holds, later or earlier.
     """
     token = _deadline.set(time.monotonic() + seconds)
     try:

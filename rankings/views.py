@@ -10,13 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import HttpResponseClientRefresh
 from django_htmx.middleware import HtmxDetails
 
-from rankings.catalog import (
-    PAGE_DEADLINE_SECONDS,
-    CatalogError,
-    CatalogMovie,
-    deadline,
-    get_catalog,
-)
+from rankings.catalog import CatalogError, CatalogMovie, get_catalog
 from rankings.forms import RankingFilterForm, RateFilmForm, RatingForm, SearchForm
 from rankings.models import Movie, Ranking
 
@@ -38,8 +32,7 @@ def find(request):
     if request.GET:
         if form.is_valid():
             try:
-                with deadline(PAGE_DEADLINE_SECONDS):
-                    results = get_catalog().search(form.cleaned_data["q"])[:20]
+                results = get_catalog().search(form.cleaned_data["q"])[:20]
             except CatalogError as exc:
                 error = exc.message
         else:
@@ -61,8 +54,7 @@ def rate(request):
     if not form.is_valid():
         return _rating_error(request, " ".join(e for errs in form.errors.values() for e in errs))
     try:
-        with deadline(PAGE_DEADLINE_SECONDS):
-            film = get_catalog().get(form.cleaned_data["film"])
+        film = get_catalog().get(form.cleaned_data["film"])
     except CatalogError as exc:
         return _rating_error(request, exc.message)
     movie = Movie.objects.from_catalog(film)

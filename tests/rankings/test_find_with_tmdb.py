@@ -1,5 +1,7 @@
 import pytest
 
+from rankings import middleware
+from rankings.catalog import OutOfTime
 from rankings.models import Ranking
 
 
@@ -50,3 +52,13 @@ def test_rating_while_tmdb_is_down_saves_nothing_and_says_why(alice_client, on_t
     )
     assert response.status_code == 422
     assert Ranking.objects.count() == 0
+
+
+def test_a_search_tmdb_answers_too_slowly_for_the_page_says_so(alice_client, on_tmdb, monkeypatch):
+    monkeypatch.setattr(middleware, "PAGE_DEADLINE_SECONDS", 0.1)
+    on_tmdb.latency = 0.5
+
+    response = alice_client.get("/find/", {"q": "casablanca"})
+
+    assert response.status_code == 200
+    assert OutOfTime.message in response.content.decode()
