@@ -93,11 +93,7 @@ class ImportItemQuerySet(models.QuerySet):
         return self.filter(models.Q(claimed_until__isnull=True) | models.Q(claimed_until__lt=now))
 
     def reviewable(self) -> "ImportItemQuerySet":
-        return (
-            self.exclude(match_status=ImportItem.MatchStatus.PENDING)
-            .exclude(decision=ImportItem.Decision.ALREADY_RANKED)
-            .exclude(skipped_before=True)
-        )
+        return self.filter(REVIEWABLE)
 
     def skipped_before(self) -> "ImportItemQuerySet":
         return self.filter(skipped_before=True)
@@ -171,6 +167,15 @@ class ImportItem(models.Model):
     def candidates(self) -> list[CatalogMovie]:
         """The stored proposal and alternatives, so a card needs no catalog call."""
         return [snapshot_to_movie(s) for s in [self.proposal, *self.alternatives] if s]
+
+
+# A card of the review: matched, not ranked before the import, not pre-skipped. A Q object so
+# the wizard's single counting aggregate can use it too.
+REVIEWABLE = (
+    ~models.Q(match_status=ImportItem.MatchStatus.PENDING)
+    & ~models.Q(decision=ImportItem.Decision.ALREADY_RANKED)
+    & models.Q(skipped_before=False)
+)
 
 
 def movie_to_snapshot(movie: CatalogMovie) -> dict:

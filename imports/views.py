@@ -11,7 +11,7 @@ from django.views.generic import FormView
 
 from imports import services
 from imports.forms import AddForm, UploadForm
-from imports.models import ImportItem, ImportSession, RememberedDecision
+from imports.models import REVIEWABLE, ImportItem, ImportSession, RememberedDecision
 from rankings.catalog import CatalogError, get_catalog
 from rankings.forms import SearchForm
 from rankings.models import Ranking
@@ -63,11 +63,6 @@ def _stage_context(request, session: ImportSession, **extra) -> dict:
     however large the import is.
     """
     pending, already = ImportItem.Decision.PENDING, ImportItem.Decision.ALREADY_RANKED
-    reviewable = (
-        ~Q(match_status=ImportItem.MatchStatus.PENDING)
-        & ~Q(decision=already)
-        & Q(skipped_before=False)
-    )
     counts = session.items.aggregate(
         ready=Count("pk", filter=~Q(decision=already) & Q(skipped_before=False)),
         pre_skipped=Count("pk", filter=Q(skipped_before=True)),
@@ -75,8 +70,8 @@ def _stage_context(request, session: ImportSession, **extra) -> dict:
             "pk", filter=~Q(match_status=ImportItem.MatchStatus.PENDING) & Q(skipped_before=False)
         ),
         to_match=Count("pk", filter=Q(skipped_before=False)),
-        total=Count("pk", filter=reviewable),
-        decided=Count("pk", filter=reviewable & ~Q(decision=pending)),
+        total=Count("pk", filter=REVIEWABLE),
+        decided=Count("pk", filter=REVIEWABLE & ~Q(decision=pending)),
         undoable=Count("pk", filter=Q(decided_at__isnull=False)),
     )
     context = {
