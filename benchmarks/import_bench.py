@@ -294,11 +294,11 @@ def main() -> None:
         from django.core.files.uploadedfile import SimpleUploadedFile
         from django.test import Client
 
-        from imports import views
+        from imports import matcher
         from imports.models import ImportSession
 
         if args.budget:
-            views.MATCH_BUDGET_SECONDS = args.budget
+            matcher.MATCH_BUDGET_SECONDS = args.budget
 
         user = get_user_model().objects.create_user("bench", password="not-used-here")
         client = Client()
@@ -310,7 +310,7 @@ def main() -> None:
         session = ImportSession.objects.get(user=user)
         print(
             f"Uploaded {session.items.count()} films ({session.detected_format}); "
-            f"{views.MATCH_BUDGET_SECONDS} s per match request\n"
+            f"{matcher.MATCH_BUDGET_SECONDS} s per match request\n"
         )
 
         titles = prime_titles(films, args.german)

@@ -4,7 +4,7 @@
 
 Runs the labelled set in `tests/data/matching/` (built by `scripts/build_match_eval_set.py`)
 against the offline catalog and against the fake TMDB server started in-process. Each title
-goes through the import's pipeline: `clean_title`, then `imports.evidence.find_match` (search,
+goes through the import's pipeline: `clean_title`, then `imports.lookup.find_match` (search,
 widen the search, fetch the leaders' details only when that can change the decision). The
 baseline scores the same search results with the original design's formula.
 
@@ -24,9 +24,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from imports.evidence import find_match
-from imports.matching import Match, baseline_match
+from benchmarks.baseline import baseline_match
+from imports.lookup import find_match
 from imports.parsing.titles import clean_title
+from imports.scoring import Match
 from rankings.catalog import Catalog
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "tests" / "data" / "matching"

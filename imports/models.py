@@ -83,6 +83,26 @@ class ImportSession(models.Model):
             last_activity=self.last_activity, expires_at=self.expires_at
         )
 
+    def finish_matching_if_done(self) -> None:
+        """Move on to the review (or straight to complete) once every item is matched."""
+        if self.status == self.Status.MATCHING and not self.items.to_match().exists():
+            next_status = (
+                self.Status.REVIEWING
+                if self.items.pending_review().exists()
+                else self.Status.COMPLETE
+            )
+            ImportSession.objects.filter(pk=self.pk, status=self.Status.MATCHING).update(
+                status=next_status
+            )
+            self.refresh_from_db()
+
+    def complete_if_done(self) -> None:
+        if self.status == self.Status.REVIEWING and not self.items.pending_review().exists():
+            ImportSession.objects.filter(pk=self.pk, status=self.Status.REVIEWING).update(
+                status=self.Status.COMPLETE
+            )
+            self.status = self.Status.COMPLETE
+
 
 class ImportItemQuerySet(models.QuerySet):
     def to_match(self) -> "ImportItemQuerySet":
@@ -100,6 +120,44 @@ class ImportItemQuerySet(models.QuerySet):
 
     def pending_review(self) -> "ImportItemQuerySet":
         return self.reviewable().filter(decision=ImportItem.Decision.PENDING)
+
+    def unmatched(self) -> "ImportItemQuerySet":
+        """Titles of this import that ended without a film (not stored as films anywhere)."""
+        return self.filter(
+            skipped_before=False,
+            match_status=ImportItem.MatchStatus.UNMATCHED,
+            decision=ImportItem.Decision.SKIPPED,
+        )
+
+    def progress(self) -> dict[str, int]:
+        """The wizard's counts in one aggregate, so a review action costs the same few queries
+        however large the import is."""
+        pending, already = ImportItem.Decision.PENDING, ImportItem.Decision.ALREADY_RANKED
+        this_import = models.Q(skipped_before=False)
+        return self.aggregate(
+            ready=models.Count("pk", filter=~models.Q(decision=already) & this_import),
+            pre_skipped=models.Count("pk", filter=~this_import),
+            matched=models.Count(
+                "pk", filter=~models.Q(match_status=ImportItem.MatchStatus.PENDING) & this_import
+            ),
+            to_match=models.Count("pk", filter=this_import),
+            total=models.Count("pk", filter=REVIEWABLE),
+            decided=models.Count("pk", filter=REVIEWABLE & ~models.Q(decision=pending)),
+            undoable=models.Count("pk", filter=models.Q(decided_at__isnull=False)),
+        )
+
+    def outcome(self) -> dict[str, int]:
+        """How the review ended: films added, skipped, and chosen but already ranked."""
+        this_import = models.Q(skipped_before=False)
+        return self.aggregate(
+            added=models.Count(
+                "pk", filter=this_import & models.Q(decision=ImportItem.Decision.ADDED)
+            ),
+            skipped=models.Count(
+                "pk", filter=this_import & models.Q(decision=ImportItem.Decision.SKIPPED)
+            ),
+            kept=models.Count("pk", filter=models.Q(decision=ImportItem.Decision.KEPT)),
+        )
 
 
 class ImportItem(models.Model):

@@ -1,39 +1,61 @@
 import csv
+from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
-from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import FormView
 
-from imports import services
+from imports import matcher, services
 from imports.forms import AddForm, UploadForm
-from imports.models import REVIEWABLE, ImportItem, ImportSession, RememberedDecision
+from imports.models import ImportItem, ImportSession, RememberedDecision
+from movieranking.http import HtmxHttpRequest
 from rankings.catalog import CatalogError, get_catalog
 from rankings.forms import SearchForm
 from rankings.models import Ranking
 from rankings.views import csv_safe
 
-# One matching request works this long, so progress reaches the page every couple of seconds.
-# Each request also ends with a round trip in which TMDB sits idle (its latency, the page's next
-# POST); at 1.5 s those cost a 500-film import ~18% over the rate limit's floor, at 2.5 s ~13%.
-MATCH_BUDGET_SECONDS = 2.5
+
+class _Expired(Exception):
+    def __init__(self, session: ImportSession) -> None:
+        self.session = session
 
 
-def _get_session_for_user(request, pk: int) -> ImportSession:
-    return get_object_or_404(ImportSession, pk=pk, user=request.user)
+def _get_session_for_user(request: HtmxHttpRequest, pk: int) -> ImportSession:
+    """The user's import (another user's is a 404); an expired one answers the expired page."""
+    session = get_object_or_404(ImportSession, pk=pk, user=request.user)
+    if session.is_expired:
+        raise _Expired(session)
+    return session
 
 
-def _get_item_for_user(request, pk: int, item_pk: int) -> ImportItem:
-    return get_object_or_404(
+def _get_item_for_user(request: HtmxHttpRequest, pk: int, item_pk: int) -> ImportItem:
+    item = get_object_or_404(
         ImportItem.objects.select_related("session"),
         pk=item_pk,
         session_id=pk,
         session__user=request.user,
     )
+    if item.session.is_expired:
+        raise _Expired(item.session)
+    return item
+
+
+def _answers_expired(view):
+    """Every view of one import shows the friendly "start again" page once it has expired."""
+
+    @wraps(view)
+    def wrapper(request: HtmxHttpRequest, *args, **kwargs) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except _Expired as expired:
+            template = "imports/expired.html#expired" if request.htmx else "imports/expired.html"
+            return render(request, template, {"session": expired.session})
+
+    return wrapper
 
 
 class UploadView(FormView):
@@ -56,24 +78,9 @@ class UploadView(FormView):
 start = UploadView.as_view()
 
 
-def _stage_context(request, session: ImportSession, **extra) -> dict:
-    """Everything the wizard's stage region shows for the session's current state.
-
-    The counts come from one aggregate, so a review action costs the same few queries
-    however large the import is.
-    """
-    pending, already = ImportItem.Decision.PENDING, ImportItem.Decision.ALREADY_RANKED
-    counts = session.items.aggregate(
-        ready=Count("pk", filter=~Q(decision=already) & Q(skipped_before=False)),
-        pre_skipped=Count("pk", filter=Q(skipped_before=True)),
-        matched=Count(
-            "pk", filter=~Q(match_status=ImportItem.MatchStatus.PENDING) & Q(skipped_before=False)
-        ),
-        to_match=Count("pk", filter=Q(skipped_before=False)),
-        total=Count("pk", filter=REVIEWABLE),
-        decided=Count("pk", filter=REVIEWABLE & ~Q(decision=pending)),
-        undoable=Count("pk", filter=Q(decided_at__isnull=False)),
-    )
+def _stage_context(session: ImportSession, **extra) -> dict:
+    """Everything the wizard's stage region shows for the session's current state."""
+    counts = session.items.progress()
     context = {
         "session": session,
         "max_movies": settings.IMPORT_MAX_MOVIES,
@@ -111,52 +118,35 @@ def _card_context(session: ImportSession, position: int) -> dict:
 
 
 def _summary_context(session: ImportSession) -> dict:
-    this_import = Q(skipped_before=False)
-    counts = session.items.aggregate(
-        added=Count("pk", filter=this_import & Q(decision=ImportItem.Decision.ADDED)),
-        skipped=Count("pk", filter=this_import & Q(decision=ImportItem.Decision.SKIPPED)),
-        kept=Count("pk", filter=Q(decision=ImportItem.Decision.KEPT)),
-    )
     return {
-        **counts,
+        **session.items.outcome(),
         "skipped_before_items": session.items.skipped_before(),
-        "unmatched": _unmatched(session),
+        "unmatched": session.items.unmatched(),
     }
 
 
-def _unmatched(session: ImportSession):
-    """Titles of this import that ended without a film (not stored as films anywhere)."""
-    return session.items.filter(
-        skipped_before=False,
-        match_status=ImportItem.MatchStatus.UNMATCHED,
-        decision=ImportItem.Decision.SKIPPED,
-    )
-
-
-def _render_stage(request, session: ImportSession, status: int = 200, **extra) -> HttpResponse:
-    context = _stage_context(request, session, **extra)
+def _render_stage(
+    request: HtmxHttpRequest, session: ImportSession, status: int = 200, **extra
+) -> HttpResponse:
+    context = _stage_context(session, **extra)
     if request.htmx:
         return render(request, "imports/wizard.html#stage", context, status=status)
     return render(request, "imports/wizard.html", context, status=status)
 
 
-def _expired(request, session: ImportSession) -> HttpResponse:
-    template = "imports/expired.html#expired" if request.htmx else "imports/expired.html"
-    return render(request, template, {"session": session})
-
-
 @require_GET
-def wizard(request, pk: int):
+@_answers_expired
+def wizard(request: HtmxHttpRequest, pk: int):
     session = _get_session_for_user(request, pk)
-    if session.is_expired:
-        return _expired(request, session)
     if session.status == ImportSession.Status.CANCELLED:
         messages.info(request, "That import was replaced by a newer one.")
         return redirect("imports:start")
     return _render_stage(request, session)
 
 
-def _after_action(request, session: ImportSession, message: str = "", status: int = 200):
+def _after_action(
+    request: HtmxHttpRequest, session: ImportSession, message: str = "", status: int = 200
+):
     if request.htmx:
         return _render_stage(request, session, status=status, error=message)
     if message:
@@ -165,12 +155,11 @@ def _after_action(request, session: ImportSession, message: str = "", status: in
 
 
 @require_POST
-def match(request, pk: int):
+@_answers_expired
+def match(request: HtmxHttpRequest, pk: int):
     session = _get_session_for_user(request, pk)
-    if session.is_expired:
-        return _expired(request, session)
     if session.status == ImportSession.Status.MATCHING:
-        services.match_batch(session=session, catalog=get_catalog(), budget=MATCH_BUDGET_SECONDS)
+        matcher.match_batch(session=session, catalog=get_catalog())
         session.touch()
         if request.htmx and session.status == ImportSession.Status.MATCHING:
             # Another request (a second tab) holds every remaining title: ask again in a
@@ -181,29 +170,26 @@ def match(request, pk: int):
 
 
 @require_POST
-def confirm(request, pk: int):
+@_answers_expired
+def confirm(request: HtmxHttpRequest, pk: int):
     session = _get_session_for_user(request, pk)
-    if session.is_expired:
-        return _expired(request, session)
     if session.status == ImportSession.Status.WAITING:
         services.confirm_replacement(session=session)
     return redirect("imports:wizard", pk=session.pk)
 
 
 @require_POST
-def discard(request, pk: int):
-    session = _get_session_for_user(request, pk)
+def discard(request: HtmxHttpRequest, pk: int):
+    session = get_object_or_404(ImportSession, pk=pk, user=request.user)
     if session.status == ImportSession.Status.WAITING:
         session.delete()
     active = ImportSession.objects.active().filter(user=request.user).first()
     return redirect("imports:wizard", pk=active.pk) if active else redirect("imports:start")
 
 
-def _reviewing(request, item: ImportItem) -> HttpResponse | None:
+def _reviewing(request: HtmxHttpRequest, item: ImportItem) -> HttpResponse | None:
     """The response for an action on a card that cannot be decided now, or None."""
     session = item.session
-    if session.is_expired:
-        return _expired(request, session)
     if item.decision != ImportItem.Decision.PENDING:
         # A double click, a retry or a second tab: nothing changes, show where the import stands.
         notice = f"“{item.prime_title}” was already decided (perhaps in another tab)."
@@ -217,7 +203,8 @@ def _reviewing(request, item: ImportItem) -> HttpResponse | None:
 
 
 @require_POST
-def add(request, pk: int, item_pk: int):
+@_answers_expired
+def add(request: HtmxHttpRequest, pk: int, item_pk: int):
     item = _get_item_for_user(request, pk, item_pk)
     if (response := _reviewing(request, item)) is not None:
         return response
@@ -242,7 +229,8 @@ def add(request, pk: int, item_pk: int):
 
 
 @require_POST
-def skip(request, pk: int, item_pk: int):
+@_answers_expired
+def skip(request: HtmxHttpRequest, pk: int, item_pk: int):
     item = _get_item_for_user(request, pk, item_pk)
     if (response := _reviewing(request, item)) is not None:
         return response
@@ -250,17 +238,16 @@ def skip(request, pk: int, item_pk: int):
     return _decided(request, item.session)
 
 
-def _decided(request, session: ImportSession) -> HttpResponse:
-    services.complete_if_done(session)
+def _decided(request: HtmxHttpRequest, session: ImportSession) -> HttpResponse:
+    session.complete_if_done()
     session.touch()
     return _after_action(request, session)
 
 
 @require_POST
-def undo(request, pk: int):
+@_answers_expired
+def undo(request: HtmxHttpRequest, pk: int):
     session = _get_session_for_user(request, pk)
-    if session.is_expired:
-        return _expired(request, session)
     if session.status in (ImportSession.Status.REVIEWING, ImportSession.Status.COMPLETE):
         try:
             if not services.undo_last(session=session):
@@ -273,10 +260,9 @@ def undo(request, pk: int):
 
 
 @require_POST
-def review_again(request, pk: int, item_pk: int):
+@_answers_expired
+def review_again(request: HtmxHttpRequest, pk: int, item_pk: int):
     item = _get_item_for_user(request, pk, item_pk)
-    if item.session.is_expired:
-        return _expired(request, item.session)
     try:
         services.review_again(item=item)
     except services.CannotReopen as exc:
@@ -287,13 +273,13 @@ def review_again(request, pk: int, item_pk: int):
 
 
 @require_GET
-def remembered(request):
+def remembered(request: HtmxHttpRequest):
     decisions = RememberedDecision.objects.filter(user=request.user)
     return render(request, "imports/remembered.html", {"decisions": decisions})
 
 
 @require_POST
-def forget(request, memory_pk: int):
+def forget(request: HtmxHttpRequest, memory_pk: int):
     memory = get_object_or_404(RememberedDecision, pk=memory_pk, user=request.user)
     memory.delete()
     if request.htmx:
@@ -303,7 +289,8 @@ def forget(request, memory_pk: int):
 
 
 @require_GET
-def item_search(request, pk: int, item_pk: int):
+@_answers_expired
+def item_search(request: HtmxHttpRequest, pk: int, item_pk: int):
     item = _get_item_for_user(request, pk, item_pk)
     form = SearchForm(request.GET)
     results, error = [], ""
@@ -319,12 +306,13 @@ def item_search(request, pk: int, item_pk: int):
 
 
 @require_GET
-def unmatched_csv(request, pk: int):
+@_answers_expired
+def unmatched_csv(request: HtmxHttpRequest, pk: int):
     session = _get_session_for_user(request, pk)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="unmatched-titles.csv"'
     writer = csv.writer(response)
     writer.writerow(["title", "watch_dates"])
-    for item in _unmatched(session):
+    for item in session.items.unmatched():
         writer.writerow([csv_safe(item.prime_title), " ".join(d[:10] for d in item.watched)])
     return response

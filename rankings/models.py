@@ -84,6 +84,14 @@ class RankingQuerySet(models.QuerySet):
     def for_user(self, user) -> "RankingQuerySet":
         return self.filter(user=user)
 
+    def catalog_ids(self) -> set[str]:
+        """Every id of these rankings' films: a catalog film is ranked when its `catalog_id`
+        is in here, whichever of its ids the catalog went by."""
+        ids: set[str] = set()
+        for tmdb_id, imdb_id in self.values_list("movie__tmdb_id", "movie__imdb_id"):
+            ids.update(filter(None, (tmdb_id and str(tmdb_id), imdb_id)))
+        return ids
+
     def of_catalog_films(self, films: list[CatalogMovie]) -> dict[str, "Ranking"]:
         """These rankings of the given catalog films, keyed by catalog id (one query)."""
         tmdb_ids = [f.tmdb_id for f in films if f.tmdb_id]

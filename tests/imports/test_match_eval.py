@@ -21,7 +21,7 @@ from benchmarks.match_eval import (
     load_rows,
     tmdb_catalog,
 )
-from imports.evidence import find_match, leading_words, merge_candidates
+from imports.lookup import find_match, leading_words, merge_candidates
 from rankings.catalog import CatalogMovie
 from rankings.offline import OfflineCatalog
 from tests.fake_tmdb import load_catalog
@@ -112,7 +112,7 @@ def outcome(title: str, true_id: str, proposal: CatalogMovie, preselected: bool)
     from datetime import datetime
 
     from benchmarks.match_eval import EvalRow, Outcome
-    from imports.matching import Match
+    from imports.scoring import Match
 
     row = EvalRow(title, datetime(2020, 1, 1), "", true_id, "", "exact")
     found = Match(proposal, 0.9 if preselected else 0.6, "High", "", (), preselected, "matched")

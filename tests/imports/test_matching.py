@@ -6,21 +6,17 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from imports.evidence import match_with_details
-from imports.matching import (
+from benchmarks.baseline import baseline_match, baseline_score
+from imports.lookup import find_match
+from imports.parsing.titles import clean_title
+from imports.scoring import (
     HIGH,
     LOW,
     Match,
     band_for,
-    baseline_match,
-    baseline_score,
     match,
-    needs_details,
-    score_candidates,
-    split_year_hint,
     standard_spelling,
 )
-from imports.parsing.titles import clean_title
 from rankings.catalog import CatalogMovie
 
 _ids = count(1)
@@ -251,9 +247,9 @@ def test_a_year_hint_no_candidate_agrees_with_keeps_the_match_out_of_high():
 
 
 def test_the_year_and_bracket_tags_are_split_off_the_prime_title():
-    assert split_year_hint("Halloween (2007)") == ("Halloween", 2007)
-    assert split_year_hint("Mercy Black [dt./OV]") == ("Mercy Black", None)
-    assert split_year_hint("1917") == ("1917", None)
+    assert clean_title("Halloween (2007)") == ("Halloween", 2007)
+    assert clean_title("Mercy Black [dt./OV]") == ("Mercy Black", None)
+    assert clean_title("1917") == ("1917", None)
 
 
 # Popularity and margin --------------------------------------------------------------------------
@@ -386,31 +382,6 @@ def test_alternatives_are_the_next_two_distinct_candidates():
     assert len(result.alternatives) == 2
     assert toy_story not in result.alternatives
     assert all(alternative.title.startswith("Toy Story ") for alternative in result.alternatives)
-
-
-def test_details_would_help_when_the_leaders_are_close():
-    candidates = [film("Halloween", 1978), film("Halloween", 2007)]
-
-    assert needs_details(match("Halloween", candidates))
-    assert needs_details(score_candidates("Halloween", candidates))
-
-
-def test_details_would_help_when_the_best_title_is_not_exact():
-    candidates = [film("The Shawshank Redemption", 1994)]
-
-    assert needs_details(match("Die Verurteilten", candidates))
-    assert needs_details(score_candidates("Die Verurteilten", candidates))
-
-
-def test_details_are_not_needed_for_a_clear_winner_or_an_empty_search():
-    candidates = [film("Hitch", 2005), film("Hitchcock", 2012)]
-
-    assert not needs_details(match("Hitch", candidates))
-    assert not needs_details(score_candidates("Hitch", candidates))
-    assert not needs_details(match("Hitch", []))
-
-
-# Prime title noise, cleaned as the import cleans it (one section per class of the eval set) --
 
 
 def match_prime(prime_title: str, candidates, **kwargs) -> Match:
@@ -560,16 +531,18 @@ def test_a_later_film_of_a_series_missing_from_the_catalog_is_left_for_review():
 
 
 class DetailsCatalog:
-    """Answers `get` with the detailed films it was given and records what was asked."""
+    """Finds `found` for every search, answers `get` with the detailed films it was given,
+    and records which details were asked for."""
 
     name = "stub"
 
-    def __init__(self, *detailed: CatalogMovie):
+    def __init__(self, found: list[CatalogMovie], *detailed: CatalogMovie):
+        self.found = found
         self.detailed = {movie.catalog_id: movie for movie in detailed}
         self.fetched: list[str] = []
 
     def search(self, title, year=None, *, language=None):
-        return []
+        return self.found
 
     def get(self, catalog_id):
         self.fetched.append(catalog_id)
@@ -578,9 +551,11 @@ class DetailsCatalog:
 
 def test_details_of_a_close_leader_can_reveal_an_exact_alternative_title():
     summary = film("The Intouchables", 2011, original_title="Intouchables", tmdb_id=77338)
-    catalog = DetailsCatalog(replace(summary, alternative_titles=("Untouchable",), runtime=112))
+    catalog = DetailsCatalog(
+        [summary], replace(summary, alternative_titles=("Untouchable",), runtime=112)
+    )
 
-    result = match_with_details("Untouchable", [summary], catalog=catalog)
+    result = find_match(catalog, "Untouchable").match
 
     assert result.proposal.title == "The Intouchables"
     assert result.preselected
@@ -589,19 +564,18 @@ def test_details_of_a_close_leader_can_reveal_an_exact_alternative_title():
 
 
 def test_no_details_are_fetched_for_a_clear_exact_title():
-    catalog = DetailsCatalog()
+    catalog = DetailsCatalog([film("Hitch", 2005)])
 
-    result = match_with_details("Hitch", [film("Hitch", 2005)], catalog=catalog)
+    result = find_match(catalog, "Hitch").match
 
     assert result.preselected
     assert catalog.fetched == []
 
 
 def test_no_details_are_fetched_for_remakes_their_other_names_cannot_separate():
-    catalog = DetailsCatalog()
-    candidates = [film("Halloween", 1978), film("Halloween", 2007)]
+    catalog = DetailsCatalog([film("Halloween", 1978), film("Halloween", 2007)])
 
-    result = match_with_details("Halloween", candidates, catalog=catalog)
+    result = find_match(catalog, "Halloween").match
 
     assert result.status == "needs_review"
     assert catalog.fetched == []
@@ -609,9 +583,9 @@ def test_no_details_are_fetched_for_remakes_their_other_names_cannot_separate():
 
 def test_details_are_fetched_for_the_top_two_at_most():
     candidates = [film(f"Seven Samurai {n}", 1954 + n, tmdb_id=500 + n) for n in range(4)]
-    catalog = DetailsCatalog(*candidates)
+    catalog = DetailsCatalog(candidates, *candidates)
 
-    match_with_details("Seven", candidates, catalog=catalog)
+    find_match(catalog, "Seven")
 
     assert len(catalog.fetched) == 2
 

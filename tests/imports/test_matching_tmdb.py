@@ -18,7 +18,7 @@ from django.core.cache import caches
 from django.db import connection, connections
 from django.test import Client
 
-from imports import services, views
+from imports import matcher, views
 from imports.models import ImportItem, ImportSession
 from rankings.catalog import BadCredentials, RateLimited
 from rankings.tmdb import TMDBClient
@@ -82,7 +82,7 @@ def tmdb(catalog, fake_tmdb):
 def small_batches(settings, monkeypatch):
     """A few titles a request, so an import of a dozen takes several requests."""
     settings.TMDB_MAX_RPS = 10
-    monkeypatch.setattr(views, "MATCH_BUDGET_SECONDS", 0.2)
+    monkeypatch.setattr(matcher, "MATCH_BUDGET_SECONDS", 0.2)
 
 
 def _import(client, user, titles=TITLES) -> ImportSession:
@@ -252,8 +252,8 @@ def test_a_failing_tmdb_pauses_matching_keeps_what_was_matched_and_resumes_after
 def test_a_tmdb_slower_than_the_requests_deadline_ends_the_request_and_the_next_carries_on(
     alice_client, alice, tmdb, monkeypatch
 ):
-    monkeypatch.setattr(services, "LOOKUP_GRACE_SECONDS", 0.2)
-    monkeypatch.setattr(views, "MATCH_BUDGET_SECONDS", 0.1)
+    monkeypatch.setattr(matcher, "LOOKUP_GRACE_SECONDS", 0.2)
+    monkeypatch.setattr(matcher, "MATCH_BUDGET_SECONDS", 0.1)
     session = _import(alice_client, alice)
     tmdb.latency = 1.0
 
@@ -327,12 +327,12 @@ def test_a_localized_import_claims_titles_for_two_searches_each(
 ):
     settings.TMDB_MAX_RPS = 10
     sizes = []
-    claim = services._claim
-    monkeypatch.setattr(services, "_claim", lambda s, size: sizes.append(size) or claim(s, size))
+    claim = matcher._claim
+    monkeypatch.setattr(matcher, "_claim", lambda s, size: sizes.append(size) or claim(s, size))
     upload(alice_client, LOCALIZED_FILES["de"].encode())
     session = ImportSession.objects.get(user=alice, status="matching")
 
-    services.match_batch(session=session, catalog=views.get_catalog(), budget=1.0)
+    matcher.match_batch(session=session, catalog=views.get_catalog(), budget=1.0)
 
     assert sizes[0] == 5  # 10 requests a second for 1 s, two per title
 
@@ -357,14 +357,14 @@ def test_the_cards_search_finds_a_film_by_its_localized_title(alice_client, alic
 def claims(monkeypatch) -> dict[str, list[ImportItem]]:
     """The items each thread's requests claimed, by thread name."""
     claimed: dict[str, list[ImportItem]] = {}
-    claim = services._claim
+    claim = matcher._claim
 
     def recording_claim(session, size):
         items = claim(session, size)
         claimed.setdefault(threading.current_thread().name, []).extend(items)
         return items
 
-    monkeypatch.setattr(services, "_claim", recording_claim)
+    monkeypatch.setattr(matcher, "_claim", recording_claim)
     return claimed
 
 
@@ -473,8 +473,8 @@ def test_a_request_whose_claim_ran_out_does_not_store_over_the_one_that_took_ove
         movie__tmdb_id=casablanca["id"],
         movie__imdb_id=casablanca["imdb_id"],
     )
-    monkeypatch.setattr(services, "CLAIM_LEASE", timedelta(seconds=0.1))
-    monkeypatch.setattr(views, "MATCH_BUDGET_SECONDS", 0.05)
+    monkeypatch.setattr(matcher, "CLAIM_LEASE", timedelta(seconds=0.1))
+    monkeypatch.setattr(matcher, "MATCH_BUDGET_SECONDS", 0.05)
     tmdb.latency = 0.3
 
     slow = threading.Thread(target=_post_in_thread, args=(_client(alice), session.pk))

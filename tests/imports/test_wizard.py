@@ -304,6 +304,24 @@ def test_an_expired_session_shows_a_friendly_page(alice_client, reviewing, setti
     assert Ranking.objects.count() == 0
 
 
+def test_an_expired_session_refuses_the_card_search_and_the_unmatched_csv(
+    alice_client, reviewing, settings
+):
+    item = _card(reviewing)
+    with time_machine.travel(
+        timezone.now() + timedelta(minutes=settings.IMPORT_SESSION_TTL_MINUTES + 1)
+    ):
+        search = alice_client.get(
+            f"/settings/import/{reviewing.pk}/items/{item.pk}/search/", {"q": "Casablanca"}
+        )
+        csv_download = alice_client.get(f"/settings/import/{reviewing.pk}/unmatched.csv")
+
+    assert "This import has expired" in search.content.decode()
+    assert "Casablanca (1942)" not in search.content.decode()
+    assert csv_download["Content-Type"].startswith("text/html")
+    assert "This import has expired" in csv_download.content.decode()
+
+
 def test_each_action_slides_the_expiry(alice_client, reviewing, settings):
     later = timezone.now() + timedelta(minutes=settings.IMPORT_SESSION_TTL_MINUTES - 1)
     with time_machine.travel(later):
