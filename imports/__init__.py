@@ -1,13 +1,16 @@
 """Import an Amazon Prime Video watch history: one module per step of an import.
 
-    parsing/    read file      bytes to one `PrimeMovie` per film (pure; see its own map)
-    services    store items    `create_session`: the films as `ImportItem` rows, with what
-                               earlier imports decided and what is ranked already
-    matcher     claim, search, leases so no two requests match one item; the lookup threads;
-                store          each match written while the claim holds; the time budgets
-    lookup      search         which catalog calls a title needs (pure)
-    scoring     score          a proposal, its band and reason from the candidates (pure)
-    views       review         the wizard's pages and htmx regions
-    services    decide         add, skip, undo, review again
-    models      the rows       sessions, items (with their counting queries), remembered choices
+Each step of an import, and the one module that does it:
+
+    read file     parsing/    bytes to one `PrimeMovie` per film (pure; its own map inside)
+    store items   services    `create_session`: the films as `ImportItem` rows, with what
+                              earlier imports decided and what is already ranked
+    claim         matcher     leases, so no two requests ever match one item
+    search        lookup      which catalog calls a title needs (pure), run by matcher's threads
+    score         scoring     a proposal with its band and reason, from the candidates (pure)
+    store         matcher     each match written while its claim holds; the time budgets
+    review        views       the wizard's pages and htmx regions
+    decide        services    add, skip, undo, review again
+
+`models` holds the rows: sessions, items with their counting queries, remembered choices.
 """
