@@ -56,3 +56,13 @@ class AddForm(RatingForm):
         if rated_on < self.EARLIEST_RATED_ON:
             raise forms.ValidationError("Enter a rating date after 1900.")
         return rated_on
+
+
+class BulkRatingForm(RatingForm):
+    """The one rating "Add all High matches" gives every film it adds."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["rating"].error_messages["required"] = (
+            "Choose the rating for all High matches first."
+        )

@@ -222,6 +222,15 @@ class ImportItem(models.Model):
         return memory_key(gti=self.gti, clean_title=self.clean_title)
 
     @property
+    def is_reviewable(self) -> bool:
+        """In Python what REVIEWABLE says in SQL: a card of the review."""
+        return (
+            self.match_status != self.MatchStatus.PENDING
+            and self.decision != self.Decision.ALREADY_RANKED
+            and not self.skipped_before
+        )
+
+    @property
     def candidates(self) -> list[CatalogMovie]:
         """The stored proposal and alternatives, so a card needs no catalog call."""
         return [snapshot_to_movie(s) for s in [self.proposal, *self.alternatives] if s]

@@ -5,6 +5,7 @@ from datetime import date
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q, Subquery
 from django.utils import timezone
 
 from imports.models import (
@@ -13,6 +14,7 @@ from imports.models import (
     RememberedDecision,
     memory_key,
     movie_to_snapshot,
+    snapshot_to_movie,
 )
 from imports.parsing import History
 from rankings.catalog import CatalogMovie
@@ -233,27 +235,159 @@ def review_again(*, item: ImportItem) -> None:
     ).update(status=ImportSession.Status.MATCHING)
 
 
+def _movies_for(films: list[CatalogMovie]) -> dict[str, Movie]:
+    """The stored film for each catalog film, keyed by catalog id: found, else created, in a
+    fixed number of queries however many films there are."""
+
+    def stored() -> dict[str, Movie]:
+        tmdb_ids = [f.tmdb_id for f in films if f.tmdb_id]
+        imdb_ids = [f.imdb_id for f in films if f.imdb_id and not f.tmdb_id]
+        found = Movie.objects.filter(Q(tmdb_id__in=tmdb_ids) | Q(imdb_id__in=imdb_ids))
+        return {
+            key: movie
+            for movie in found
+            for key in (str(movie.tmdb_id or ""), movie.imdb_id or "")
+            if key
+        }
+
+    movies = stored()
+    missing = {f.catalog_id: f for f in films if f.catalog_id not in movies}
+    if missing:
+        # A concurrent import may create the same film meanwhile: its row wins.
+        Movie.objects.bulk_create(
+            [Movie(**Movie.objects.catalog_values(f)) for f in missing.values()],
+            ignore_conflicts=True,
+        )
+        movies = stored()
+    return movies
+
+
 @transaction.atomic
-def undo_last(*, session: ImportSession) -> ImportItem | None:
-    """Return the most recently decided card to the queue, removing the ranking it created."""
-    last = (
-        session.items.select_for_update()
-        .filter(decided_at__isnull=False)
-        .exclude(decision=ImportItem.Decision.PENDING)
-        .order_by("-decided_at", "-pk")
-        .first()
+def add_all_high(*, session: ImportSession, rating: int) -> int:
+    """Rank every pending High match with `rating`, each on its own latest watch date, as one
+    step that one Undo reverts. A double click or a second tab adds nothing twice: the items
+    are locked, and only those still pending are decided. Returns how many were decided."""
+    items = list(
+        session.items.pending_review()
+        .filter(match_status=ImportItem.MatchStatus.MATCHED)
+        .select_for_update()
     )
-    if last is None:
+    if not items:
+        return 0
+    films = {item.pk: snapshot_to_movie(item.proposal) for item in items}
+    movies = _movies_for(list(films.values()))
+    user_id = session.user_id
+    movie_of = {item.pk: movies[films[item.pk].catalog_id] for item in items}
+    already = set(
+        Ranking.objects.filter(user_id=user_id, movie__in=movie_of.values()).values_list(
+            "movie_id", flat=True
+        )
+    )
+    today = timezone.localdate()
+    new: dict[int, Ranking] = {}
+    for item in items:  # newest watch first: a film proposed twice is rated on its latest
+        movie = movie_of[item.pk]
+        if movie.pk not in already and movie.pk not in new:
+            rated_at = timezone.localdate(item.last_watched) if item.last_watched else today
+            new[movie.pk] = Ranking(user_id=user_id, movie=movie, rating=rating, rated_at=rated_at)
+    Ranking.objects.bulk_create(new.values(), ignore_conflicts=True)
+    created = {
+        r.movie_id: r for r in Ranking.objects.filter(user_id=user_id, movie_id__in=list(new))
+    }
+    now = timezone.now()
+    for item in items:
+        ranking = created.pop(movie_of[item.pk].pk, None)
+        item.ranking = ranking
+        item.decision = ImportItem.Decision.ADDED if ranking else ImportItem.Decision.KEPT
+        item.decided_at = now
+    ImportItem.objects.bulk_update(items, ["decision", "ranking", "decided_at"], batch_size=500)
+    _remember_all(items, user_id, RememberedDecision.Kind.ADDED, films)
+    return len(items)
+
+
+@transaction.atomic
+def skip_all_unmatched(*, session: ImportSession) -> int:
+    """Skip every pending title that found no proposal, as one step that one Undo reverts."""
+    items = list(
+        session.items.pending_review()
+        .filter(match_status=ImportItem.MatchStatus.UNMATCHED)
+        .select_for_update()
+    )
+    ImportItem.objects.filter(pk__in=[i.pk for i in items]).update(
+        decision=ImportItem.Decision.SKIPPED, decided_at=timezone.now()
+    )
+    _remember_all(items, session.user_id, RememberedDecision.Kind.SKIPPED)
+    return len(items)
+
+
+def _remember_all(
+    items: list[ImportItem], user_id: int, kind: str, films: dict | None = None
+) -> None:
+    RememberedDecision.objects.bulk_create(
+        [
+            RememberedDecision(
+                user_id=user_id,
+                key=item.memory_key,
+                kind=kind,
+                film=movie_to_snapshot(films[item.pk]) if films else None,
+                prime_title=item.prime_title,
+            )
+            for item in items
+        ],
+        update_conflicts=True,
+        unique_fields=["user", "key"],
+        update_fields=["kind", "film", "prime_title", "updated"],
+        batch_size=500,
+    )
+
+
+def last_step(session: ImportSession) -> list[ImportItem]:
+    """The items of the most recent decision: one card or row, or a whole bulk step (the
+    items of one step share their `decided_at`)."""
+    decided = session.items.filter(decided_at__isnull=False).exclude(
+        decision=ImportItem.Decision.PENDING
+    )
+    latest = decided.order_by("-decided_at").values("decided_at")[:1]
+    return list(decided.filter(decided_at=Subquery(latest)))
+
+
+@transaction.atomic
+def undo_last(*, session: ImportSession) -> list[ImportItem]:
+    """Return the most recent step to the queue (every item of a bulk step), removing the
+    rankings it created. Returns the items it brought back."""
+    items = last_step(session)
+    _undo(session, items)
+    return items
+
+
+@transaction.atomic
+def undo_item(*, item: ImportItem) -> ImportItem | None:
+    """Take back one row's decision (a row of a bulk step comes back alone)."""
+    locked = _locked_item(item.pk)
+    if locked is None or locked.decided_at is None:
         return None
+    _undo(item.session, [locked])
+    return locked
+
+
+def _undo(session: ImportSession, items: list[ImportItem]) -> None:
+    items = list(
+        ImportItem.objects.select_for_update()
+        .filter(pk__in=[i.pk for i in items], decided_at__isnull=False)
+        .exclude(decision=ImportItem.Decision.PENDING)
+    )
+    if not items:
+        return
     if session.status == ImportSession.Status.COMPLETE:
         _ensure_reopenable(session)
-    if last.ranking_id:
-        Ranking.objects.filter(pk=last.ranking_id).delete()
+    Ranking.objects.filter(pk__in=[i.ranking_id for i in items if i.ranking_id]).delete()
     # Undo means "not decided": a later import must not reuse the choice either.
-    RememberedDecision.objects.filter(user=session.user, key=last.memory_key).delete()
-    last.decision, last.ranking, last.decided_at = ImportItem.Decision.PENDING, None, None
-    last.save(update_fields=["decision", "ranking", "decided_at"])
+    RememberedDecision.objects.filter(
+        user_id=session.user_id, key__in=[i.memory_key for i in items]
+    ).delete()
+    ImportItem.objects.filter(pk__in=[i.pk for i in items]).update(
+        decision=ImportItem.Decision.PENDING, ranking=None, decided_at=None
+    )
     if session.status == ImportSession.Status.COMPLETE:
         session.status = ImportSession.Status.REVIEWING
         session.save(update_fields=["status"])
-    return last

@@ -3,14 +3,16 @@ from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
+from django.db.models import Case, Value, When
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import FormView
+from django_htmx.http import reswap, retarget
 
 from imports import matcher, services
-from imports.forms import AddForm, UploadForm
+from imports.forms import AddForm, BulkRatingForm, UploadForm
 from imports.models import ImportItem, ImportSession, RememberedDecision
 from movieranking.http import HtmxHttpRequest
 from rankings.catalog import CatalogError, get_catalog
@@ -78,17 +80,21 @@ class UploadView(FormView):
 start = UploadView.as_view()
 
 
-def _stage_context(session: ImportSession, **extra) -> dict:
-    """Everything the wizard's stage region shows for the session's current state."""
+def _stage_context(session: ImportSession, *, card: int | None = 0, **extra) -> dict:
+    """Everything the wizard's stage region shows for the session's current state.
+
+    `card` picks the review card to show (0: the next one; None: no card, for the list).
+    """
     counts = session.items.progress()
     context = {
         "session": session,
         "max_movies": settings.IMPORT_MAX_MOVIES,
         "can_undo": counts["undoable"] > 0,
+        "undo_label": _undo_label(services.last_step(session)) if counts["undoable"] else "",
         **counts,
     }
-    if session.status == ImportSession.Status.REVIEWING:
-        context.update(_card_context(session, position=counts["decided"] + 1))
+    if session.status == ImportSession.Status.REVIEWING and card is not None:
+        context.update(_card_context(session, position=counts["decided"] + 1, pk=card))
     elif session.status == ImportSession.Status.COMPLETE:
         context.update(_summary_context(session))
     elif session.status == ImportSession.Status.WAITING:
@@ -101,8 +107,20 @@ def _stage_context(session: ImportSession, **extra) -> dict:
     return context | extra
 
 
-def _card_context(session: ImportSession, position: int) -> dict:
-    item = session.items.pending_review().first()
+def _undo_label(step: list[ImportItem]) -> str:
+    """What the Undo button takes back, in words."""
+    if not step:
+        return ""
+    verbs = {ImportItem.Decision.SKIPPED: "skipped", ImportItem.Decision.KEPT: "kept as ranked"}
+    verb = verbs.get(step[0].decision, "added")
+    if len(step) == 1:
+        return f"{verb} “{step[0].prime_title}”"
+    return f"{verb} {len(step)} films at once"
+
+
+def _card_context(session: ImportSession, position: int, pk: int = 0) -> dict:
+    pending = session.items.pending_review()
+    item = (pending.filter(pk=pk).first() if pk else None) or pending.first()
     if item is None:
         return {}
     candidates = item.candidates
@@ -141,16 +159,21 @@ def wizard(request: HtmxHttpRequest, pk: int):
     if session.status == ImportSession.Status.CANCELLED:
         messages.info(request, "That import was replaced by a newer one.")
         return redirect("imports:start")
-    return _render_stage(request, session)
+    card = request.GET.get("item", "")
+    return _render_stage(request, session, card=int(card) if card.isdigit() else 0)
 
 
 def _after_action(
-    request: HtmxHttpRequest, session: ImportSession, message: str = "", status: int = 200
+    request: HtmxHttpRequest,
+    session: ImportSession,
+    message: str = "",
+    status: int = 200,
+    **field_errors: str,
 ):
     if request.htmx:
-        return _render_stage(request, session, status=status, error=message)
-    if message:
-        messages.error(request, message)
+        return _render_stage(request, session, status=status, error=message, **field_errors)
+    for text in filter(None, [message, *field_errors.values()]):
+        messages.error(request, text)
     return redirect("imports:wizard", pk=session.pk)
 
 
@@ -208,17 +231,11 @@ def add(request: HtmxHttpRequest, pk: int, item_pk: int):
     item = _get_item_for_user(request, pk, item_pk)
     if (response := _reviewing(request, item)) is not None:
         return response
-    form = AddForm(request.POST)
-    if not form.is_valid():
-        message = " ".join(e for errors in form.errors.values() for e in errors)
-        return _after_action(request, item.session, message, status=422)
-    film_id = form.cleaned_data["film"]
-    film = next((c for c in item.candidates if c.catalog_id == film_id), None)
+    film, form, message = _film_to_add(request, item)
     if film is None:
-        try:
-            film = get_catalog().get(film_id)
-        except CatalogError as exc:
-            return _after_action(request, item.session, exc.message, status=422)
+        # What to fix stands next to the choice it is about, not at the top of the page.
+        errors = {f"{name}_error": " ".join(texts) for name, texts in form.errors.items()}
+        return _after_action(request, item.session, message, status=422, **errors)
     services.add_item(
         item=item,
         film=film,
@@ -226,6 +243,21 @@ def add(request: HtmxHttpRequest, pk: int, item_pk: int):
         rated_on=form.cleaned_data["rated_on"],
     )
     return _decided(request, item.session)
+
+
+def _film_to_add(request: HtmxHttpRequest, item: ImportItem):
+    """The film an Add names, with its valid form; or None and what to tell the person."""
+    form = AddForm(request.POST)
+    if not form.is_valid():
+        return None, form, ""
+    film_id = form.cleaned_data["film"]
+    film = next((c for c in item.candidates if c.catalog_id == film_id), None)
+    if film is None:
+        try:
+            film = get_catalog().get(film_id)
+        except CatalogError as exc:
+            return None, form, exc.message
+    return film, form, ""
 
 
 @require_POST
@@ -316,3 +348,159 @@ def unmatched_csv(request: HtmxHttpRequest, pk: int):
     for item in session.items.unmatched():
         writer.writerow([csv_safe(item.prime_title), " ".join(d[:10] for d in item.watched)])
     return response
+
+
+# Review as a list ---------------------------------------------------------------------------
+
+# High matches first, then those that need a look, then those without a proposal.
+_LIST_ORDER = Case(
+    When(match_status=ImportItem.MatchStatus.MATCHED, then=Value(0)),
+    When(match_status=ImportItem.MatchStatus.NEEDS_REVIEW, then=Value(1)),
+    default=Value(2),
+)
+
+
+def _list_context(session: ImportSession, **extra) -> dict:
+    context = _stage_context(session, card=None, **extra)
+    if session.status == ImportSession.Status.REVIEWING:
+        rows = (
+            session.items.reviewable()
+            .select_related("ranking__movie")
+            .annotate(group=_LIST_ORDER)
+            .order_by("group", "position")
+        )
+        context["rows"] = rows
+        context["high_pending"] = (
+            session.items.pending_review()
+            .filter(match_status=ImportItem.MatchStatus.MATCHED)
+            .count()
+        )
+        context["unmatched_pending"] = (
+            session.items.pending_review()
+            .filter(match_status=ImportItem.MatchStatus.UNMATCHED)
+            .count()
+        )
+    return context
+
+
+def _render_list(request: HtmxHttpRequest, session: ImportSession, status: int = 200, **extra):
+    template = "imports/review_list.html"
+    if request.htmx:
+        template += "#review-list"
+    response = render(request, template, _list_context(session, **extra), status=status)
+    if request.htmx:
+        # A row's action can finish the import: the whole list gives way to the summary.
+        retarget(response, "#review-list")
+        reswap(response, "outerHTML")
+    return response
+
+
+def _render_row(request: HtmxHttpRequest, item: ImportItem, status: int = 200, error: str = ""):
+    """One row after its decision, with the progress above the list brought up to date."""
+    session = item.session
+    session.complete_if_done()
+    if not request.htmx:
+        if error:
+            messages.error(request, f"{item.prime_title}: {error}")
+        return redirect("imports:review_list", pk=session.pk)
+    if session.status != ImportSession.Status.REVIEWING:
+        return _render_list(request, session)
+    row = session.items.select_related("ranking__movie").get(pk=item.pk)
+    context = _list_context(session) | {"row": row, "row_error": error, "oob": True}
+    del context["rows"]
+    return render(request, "imports/review_list.html#row-update", context, status=status)
+
+
+@require_GET
+@_answers_expired
+def review_list(request: HtmxHttpRequest, pk: int):
+    session = _get_session_for_user(request, pk)
+    if session.status not in (ImportSession.Status.REVIEWING, ImportSession.Status.COMPLETE):
+        return redirect("imports:wizard", pk=session.pk)
+    return _render_list(request, session)
+
+
+@require_POST
+@_answers_expired
+def row_add(request: HtmxHttpRequest, pk: int, item_pk: int):
+    item = _get_item_for_user(request, pk, item_pk)
+    if item.decision != ImportItem.Decision.PENDING or not item.is_reviewable:
+        return _render_row(request, item)
+    film, form, message = _film_to_add(request, item)
+    if film is None:
+        errors = [message, *(text for texts in form.errors.values() for text in texts)]
+        return _render_row(request, item, status=422, error=" ".join(filter(None, errors)))
+    services.add_item(
+        item=item,
+        film=film,
+        rating=form.cleaned_data["rating"],
+        rated_on=form.cleaned_data["rated_on"],
+    )
+    item.session.touch()
+    return _render_row(request, item)
+
+
+@require_POST
+@_answers_expired
+def row_skip(request: HtmxHttpRequest, pk: int, item_pk: int):
+    item = _get_item_for_user(request, pk, item_pk)
+    if item.decision == ImportItem.Decision.PENDING and item.is_reviewable:
+        services.skip_item(item=item)
+        item.session.touch()
+    return _render_row(request, item)
+
+
+@require_POST
+@_answers_expired
+def row_undo(request: HtmxHttpRequest, pk: int, item_pk: int):
+    item = _get_item_for_user(request, pk, item_pk)
+    try:
+        services.undo_item(item=item)
+    except services.CannotReopen as exc:
+        return _render_row(request, item, status=409, error=exc.message)
+    item.session.refresh_from_db()
+    item.session.touch()
+    return _render_row(request, item)
+
+
+@require_POST
+@_answers_expired
+def add_all_high(request: HtmxHttpRequest, pk: int):
+    session = _get_session_for_user(request, pk)
+    form = BulkRatingForm(request.POST)
+    if session.status != ImportSession.Status.REVIEWING:
+        return _render_list(request, session)
+    if not form.is_valid():
+        return _render_list(request, session, status=422, bulk_error=form.errors["rating"][0])
+    added = services.add_all_high(session=session, rating=form.cleaned_data["rating"])
+    session.complete_if_done()
+    session.touch()
+    notice = f"Added {added} High match{'es' if added != 1 else ''}." if added else ""
+    return _render_list(request, session, notice=notice)
+
+
+@require_POST
+@_answers_expired
+def skip_all_unmatched(request: HtmxHttpRequest, pk: int):
+    session = _get_session_for_user(request, pk)
+    if session.status == ImportSession.Status.REVIEWING:
+        services.skip_all_unmatched(session=session)
+        session.complete_if_done()
+        session.touch()
+    return _render_list(request, session)
+
+
+@require_POST
+@_answers_expired
+def list_undo(request: HtmxHttpRequest, pk: int):
+    session = _get_session_for_user(request, pk)
+    message = ""
+    if session.status in (ImportSession.Status.REVIEWING, ImportSession.Status.COMPLETE):
+        try:
+            if not services.undo_last(session=session):
+                message = "There is nothing to undo."
+        except services.CannotReopen as exc:
+            message = exc.message
+        session.refresh_from_db()
+        session.touch()
+    return _render_list(request, session, error=message)

@@ -6,15 +6,12 @@ from rankings.catalog import IMDB_TITLE_URL, TMDB_MOVIE_URL, CatalogMovie
 
 
 class MovieQuerySet(models.QuerySet):
-    def from_catalog(self, found: CatalogMovie) -> "Movie":
-        """The stored film for a catalog result, created or refreshed by its tmdb/imdb id."""
-        if found.tmdb_id:
-            lookup = {"tmdb_id": found.tmdb_id}
-        elif found.imdb_id:
-            lookup = {"imdb_id": found.imdb_id}
-        else:
-            raise ValueError("A catalog film needs a tmdb_id or an imdb_id")
-        values = {
+    @staticmethod
+    def catalog_values(found: CatalogMovie) -> dict:
+        """A catalog film's fields as a `Movie` stores them."""
+        return {
+            "tmdb_id": found.tmdb_id,
+            "imdb_id": found.imdb_id or None,
             "title": found.title[:300],
             "original_title": found.original_title[:300],
             "year": found.year,
@@ -25,8 +22,19 @@ class MovieQuerySet(models.QuerySet):
             "runtime": found.runtime,
             "genres": ", ".join(found.genres)[:300],
         }
-        if found.tmdb_id and found.imdb_id:
-            values["imdb_id"] = found.imdb_id
+
+    def from_catalog(self, found: CatalogMovie) -> "Movie":
+        """The stored film for a catalog result, created or refreshed by its tmdb/imdb id."""
+        if found.tmdb_id:
+            lookup = {"tmdb_id": found.tmdb_id}
+        elif found.imdb_id:
+            lookup = {"imdb_id": found.imdb_id}
+        else:
+            raise ValueError("A catalog film needs a tmdb_id or an imdb_id")
+        values = self.catalog_values(found)
+        del values["tmdb_id"]
+        if not (found.tmdb_id and found.imdb_id):
+            del values["imdb_id"]
         try:
             # A savepoint, so that losing a race with a concurrent insert leaves the outer
             # transaction usable and we can read the winner's row.

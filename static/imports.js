@@ -16,12 +16,112 @@
     return false;
   }
 
+  // Review as a list ---------------------------------------------------------------------
+  function rows() { return Array.prototype.slice.call(document.querySelectorAll("#review-list tr[data-row]")); }
+
+  function currentRow() {
+    var active = document.activeElement;
+    return active && active.closest ? active.closest("#review-list tr[data-row]") : null;
+  }
+
+  function focusRow(row) {
+    if (!row) return false;
+    row.focus();
+    row.scrollIntoView({ block: "nearest" });
+    return true;
+  }
+
+  // The next row after `row` (or the first) that still waits for a decision, else any next row.
+  function nextRow(row, step) {
+    var all = rows(), at = row ? all.indexOf(row) : -1;
+    for (var i = at + step; i >= 0 && i < all.length; i += step) {
+      if (all[i].classList.contains("pending")) return all[i];
+    }
+    return all[at + step] || null;
+  }
+
+  function listKeys(event) {
+    var key = event.key, row = currentRow();
+    if (key === "ArrowDown" || key === "j" || key === "ArrowUp" || key === "k") {
+      var step = key === "ArrowDown" || key === "j" ? 1 : -1;
+      var all = rows(), at = row ? all.indexOf(row) : -1;
+      if (focusRow(all[at + step] || (row ? null : all[0]))) event.preventDefault();
+      return;
+    }
+    if (key === "u" || key === "U") {
+      if (click("undo-button")) event.preventDefault();
+      return;
+    }
+    if (!row || !row.classList.contains("pending")) return;
+    if (/^[1-5]$/.test(key)) {
+      var star = row.querySelector('input[name="rating"][value="' + key + '"]');
+      if (star) {
+        event.preventDefault();
+        star.checked = true;
+        rate(star);
+        focusRow(nextRow(row, 1));
+      }
+    } else if (key === "s" || key === "S") {
+      var skip = row.querySelector("[data-skip]");
+      if (skip) {
+        event.preventDefault();
+        focusRow(nextRow(row, 1));
+        skip.click();
+      }
+    }
+  }
+
+  // Stars in a row add it at once: the row's form is sent by htmx on a "rate" event.
+  function rate(star) {
+    if (star.form && star.form.id.indexOf("row-form-") === 0) htmx.trigger(star.form, "rate");
+  }
+
+  document.addEventListener("change", function (event) {
+    var input = event.target;
+    if (input && input.name === "rating" && input.closest("#review-list tr[data-row]")) rate(input);
+  });
+
+  // "Add all High matches" asks first, in the page's own dialog, with the rating chosen.
+  document.addEventListener("click", function (event) {
+    var opener = event.target.closest ? event.target.closest("[data-dialog]") : null;
+    if (opener) {
+      var form = opener.form, chosen = form.querySelector('input[name="rating"]:checked');
+      var group = form.querySelector("fieldset"), error = form.querySelector(".field-error");
+      if (!chosen) {
+        group.classList.add("invalid");
+        group.setAttribute("aria-invalid", "true");
+        error.textContent = "Choose the rating for all High matches first.";
+        form.querySelector('input[name="rating"]').focus();
+        return;
+      }
+      group.classList.remove("invalid");
+      group.removeAttribute("aria-invalid");
+      error.textContent = "";
+      var dialog = document.getElementById(opener.getAttribute("data-dialog"));
+      dialog.querySelector(".bulk-stars").textContent = chosen.value + (chosen.value === "1" ? " star" : " stars");
+      dialog.showModal();
+      return;
+    }
+    var closer = event.target.closest ? event.target.closest("[data-close-dialog]") : null;
+    if (closer) closer.closest("dialog").close();
+  });
+
   document.addEventListener("keydown", function (event) {
     if (event.ctrlKey || event.metaKey || event.altKey) return;
     var target = event.target;
+    if (document.getElementById("review-list")) {
+      if (!typing(target) && !(target.closest && target.closest("dialog"))) listKeys(event);
+      return;
+    }
     // Enter in the card's search box searches; it must not add the proposed film.
     if (event.key === "Enter" && target && target.id === "card-search") {
       event.preventDefault();
+      return;
+    }
+    // ↓ from the search box goes to its results, which sit right below it.
+    if (event.key === "ArrowDown" && target && target.id === "card-search") {
+      var first = document.querySelector("#search-choices input[type=radio]");
+      if (first) { event.preventDefault(); first.focus(); }
       return;
     }
     if (typing(target)) return;
@@ -94,11 +194,34 @@
   document.addEventListener("htmx:sendError", retryMatching);
   document.addEventListener("htmx:timeout", retryMatching);
 
+  // The list opens on the first film still to decide.
+  document.addEventListener("DOMContentLoaded", function () {
+    if (document.getElementById("review-list")) focusRow(nextRow(null, 1));
+    var search = document.querySelector("#wizard-stage [data-autofocus]");
+    if (search) search.focus();
+  });
+
+  // A swapped row takes the focus with it; give it to the row that now stands there, unless
+  // the keyboard has already moved on. A swapped list (bulk step, undo) starts at its top.
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var target = event.detail && event.detail.target;
+    if (!target || !document.getElementById("review-list")) return;
+    if (document.activeElement && document.activeElement !== document.body && document.contains(document.activeElement)) return;
+    if (target.id && target.id.indexOf("row-") === 0) {
+      focusRow(document.getElementById(target.id));
+    } else {
+      var heading = document.getElementById("complete-heading");
+      if (heading) heading.focus(); else focusRow(nextRow(null, 1));
+    }
+  });
+
   // After htmx swaps in a new card (or the summary), move focus to its heading so keyboard
   // and screen-reader users land on the new content.
   document.addEventListener("htmx:afterSettle", function (event) {
     if (!event.detail || !event.detail.target || event.detail.target.id !== "wizard-stage") return;
-    var heading = document.getElementById("card-title") || document.getElementById("complete-heading");
-    if (heading && document.getElementById("wizard-stage").contains(heading)) heading.focus();
+    var stage = document.getElementById("wizard-stage");
+    // A card without a proposal starts in its search box: searching is what it needs.
+    var heading = stage.querySelector("[data-autofocus]") || document.getElementById("card-title") || document.getElementById("complete-heading");
+    if (heading && stage.contains(heading)) heading.focus();
   });
 })();
