@@ -361,7 +361,7 @@ _LIST_ORDER = Case(
 
 
 def _list_context(session: ImportSession, **extra) -> dict:
-    context = _stage_context(session, card=None, **extra)
+    context = _stage_context(session, card=None, list_view=True, **extra)
     if session.status == ImportSession.Status.REVIEWING:
         rows = (
             session.items.reviewable()

@@ -360,3 +360,17 @@ def test_add_all_high_matches_costs_a_fixed_number_of_queries(
     with django_assert_max_num_queries(40):
         alice_client.post(_url(session, "add-high/"), {"rating": "4"}, headers=HX)
     assert Ranking.objects.filter(user=alice).count() == 460
+
+
+def test_undo_after_row_undos_takes_back_the_bulk_step(alice_client, alice, reviewing):
+    alice_client.post(_url(reviewing, "add-high/"), {"rating": "3"}, headers=HX)
+    for item in _items(reviewing, "needs_review"):
+        _rate(alice_client, reviewing, item, film=item.candidates[0].catalog_id, headers=HX)
+    alice_client.post(_url(reviewing, "skip-unmatched/"), headers=HX)
+    for _ in range(3):
+        alice_client.post(_url(reviewing, "undo/"), headers=HX)
+    assert Ranking.objects.filter(user=alice).count() == 3
+
+    alice_client.post(_url(reviewing, "undo/"), headers=HX)
+
+    assert not Ranking.objects.filter(user=alice).exists()
