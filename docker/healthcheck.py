@@ -19,9 +19,9 @@ def host_header(allowed_hosts: str) -> str:
     return first.removeprefix(".")
 
 
-def main() -> int:
+def healthz_request() -> urllib.request.Request:
     port = os.environ.get("PORT") or "8000"
-    request = urllib.request.Request(
+    return urllib.request.Request(
         f"http://127.0.0.1:{port}/healthz",
         headers={
             "Host": host_header(os.environ.get("ALLOWED_HOSTS", "")),
@@ -31,8 +31,11 @@ def main() -> int:
             "X-Forwarded-Proto": "https",
         },
     )
+
+
+def main() -> int:
     try:
-        with urllib.request.urlopen(request, timeout=4) as response:
+        with urllib.request.urlopen(healthz_request(), timeout=4) as response:
             print(response.read().decode(errors="replace").strip())
             return 0 if response.status == 200 else 1
     except urllib.error.HTTPError as exc:

@@ -101,6 +101,16 @@ def test_the_healthcheck_passes_when_the_server_answers_200(live_server, monkeyp
     assert capsys.readouterr().out == "ok\n"
 
 
+def test_the_healthchecks_request_is_not_redirected_behind_an_https_proxy(client, db, settings):
+    """With BEHIND_HTTPS_PROXY=1 plain HTTP is redirected to HTTPS, which gunicorn does not
+    speak; the check's request says it came through the proxy, so it reaches /healthz itself."""
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    settings.SECURE_SSL_REDIRECT = True
+    headers = dict(_healthcheck_module().healthz_request().header_items())
+    assert client.get("/healthz", headers={"Host": headers["Host"]}).status_code == 301
+    assert client.get("/healthz", headers=headers).status_code == 200
+
+
 def test_the_healthcheck_fails_when_nothing_listens(monkeypatch, capsys):
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
