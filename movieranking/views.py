@@ -52,8 +52,9 @@ def healthz(request):
         if not answers()
     ]
     if failing:
-        reason = " and ".join(failing) + (" do" if len(failing) > 1 else " does") + " not answer"
-        return HttpResponse(reason + "\n", status=503, content_type="text/plain; charset=utf-8")
+        verb = "does" if len(failing) == 1 else "do"
+        reason = f"{' and '.join(failing)} {verb} not answer\n"
+        return HttpResponse(reason, status=503, content_type="text/plain; charset=utf-8")
     return HttpResponse("ok\n", content_type="text/plain; charset=utf-8")
 
 

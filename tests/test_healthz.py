@@ -28,17 +28,38 @@ def test_healthz_answers_head_but_refuses_post(client, db):
     assert client.post("/healthz").status_code == 405
 
 
-def test_healthz_answers_503_when_the_database_does_not_answer(client, db, monkeypatch):
-    def refused():
-        raise OperationalError("connection to server at 127.0.0.1, port 5432 failed")
+def refused():
+    raise OperationalError("connection to server at 127.0.0.1, port 5432 failed")
 
+
+LOCAL_MEMORY_CACHE = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+DATABASE_CACHE = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "django_cache",
+    }
+}
+
+
+def test_healthz_answers_503_when_the_database_does_not_answer(client, db, settings, monkeypatch):
+    settings.CACHES = LOCAL_MEMORY_CACHE
     # Undone before the db fixture's teardown, which needs a working cursor to roll back.
     with monkeypatch.context() as patched:
         patched.setattr(connections["default"], "cursor", refused)
         response = client.get("/healthz")
     assert response.status_code == 503
-    assert response.content.decode().startswith("database")
-    assert "5432" not in response.content.decode()
+    assert response.content == b"database does not answer\n"
+
+
+def test_healthz_names_both_when_the_cache_lives_in_the_failing_database(
+    client, db, settings, monkeypatch
+):
+    settings.CACHES = DATABASE_CACHE
+    with monkeypatch.context() as patched:
+        patched.setattr(connections["default"], "cursor", refused)
+        response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.content == b"database and cache do not answer\n"
 
 
 def test_healthz_answers_503_when_redis_does_not_answer(client, db, settings, closed_port):
