@@ -74,6 +74,22 @@ def test_every_variable_compose_sets_is_documented_in_the_configuration_table():
         assert names - documented == set(), f"{service} sets undocumented variables"
 
 
+def test_compose_runs_postgres_16_and_redis_7_with_volumes_and_health_checks():
+    services = yaml.safe_load((ROOT / "compose.yaml").read_text())["services"]
+    assert services["db"]["image"] == "postgres:16"
+    assert services["redis"]["image"] == "redis:7"
+    for name in ("db", "redis"):
+        assert services[name]["volumes"] and services[name]["healthcheck"]["test"]
+        assert services["app"]["depends_on"][name] == {"condition": "service_healthy"}
+
+
+def test_compose_cleans_up_expired_imports_every_15_minutes():
+    cleanup = yaml.safe_load((ROOT / "compose.yaml").read_text())["services"]["cleanup"]
+    loop = " ".join(cleanup["command"])
+    assert "manage.py cleanup_import_sessions" in loop
+    assert "sleep 900" in loop
+
+
 def _healthcheck_module():
     spec = importlib.util.spec_from_file_location("healthcheck", ROOT / "docker" / "healthcheck.py")
     module = importlib.util.module_from_spec(spec)
