@@ -56,6 +56,7 @@ benchmarks: install-dev
 	$(BIN)/python -m benchmarks.parse_bench
 	$(BIN)/python -m benchmarks.match_eval
 	$(BIN)/python -m benchmarks.import_bench
+	$(BIN)/python -m benchmarks.letterboxd_export_bench
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3 *.egg-info

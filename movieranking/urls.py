@@ -6,6 +6,7 @@ from movieranking import views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
     path("accounts/signup/", views.signup, name="signup"),
     path(
         "accounts/login/",

@@ -1,10 +1,19 @@
+import logging
+import uuid
+
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.forms import UserCreationForm
+from django.core.cache import cache
+from django.db import connection
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_safe
 
 from rankings.models import Ranking
+
+logger = logging.getLogger(__name__)
 
 
 @login_not_required
@@ -29,3 +38,47 @@ def home(request):
 @require_GET
 def user_settings(request):
     return render(request, "settings.html")
+
+
+@login_not_required
+@never_cache
+@require_safe
+def healthz(request):
+    """For container health checks and load balancers: 200 when the database and the cache
+    answer, otherwise 503 naming what failed (never the error itself, which may name hosts)."""
+    failing = [
+        name
+        for name, answers in (("database", _database_answers), ("cache", _cache_answers))
+        if not answers()
+    ]
+    if failing:
+        verb = "does" if len(failing) == 1 else "do"
+        reason = f"{' and '.join(failing)} {verb} not answer\n"
+        return HttpResponse(reason, status=503, content_type="text/plain; charset=utf-8")
+    return HttpResponse("ok\n", content_type="text/plain; charset=utf-8")
+
+
+def _database_answers() -> bool:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception:
+        # Any failure is an unhealthy answer, not a 500: the probe must get its status code.
+        logger.warning("Health check: the database does not answer", exc_info=True)
+        return False
+    return True
+
+
+def _cache_answers() -> bool:
+    # A key of its own per check: concurrent checks from several workers never read each
+    # other's value, and a stale value from before an outage cannot pass for an answer.
+    key, token = f"healthz:{uuid.uuid4().hex}", uuid.uuid4().hex
+    try:
+        cache.set(key, token, timeout=30)
+        answered = cache.get(key) == token
+        cache.delete(key)
+    except Exception:
+        logger.warning("Health check: the cache does not answer", exc_info=True)
+        return False
+    return answered

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import HttpResponseClientRefresh
 from django_htmx.middleware import HtmxDetails
 
+from rankings import letterboxd
 from rankings.catalog import CatalogError, CatalogMovie, get_catalog
 from rankings.forms import RankingFilterForm, RateFilmForm, RatingForm, SearchForm
 from rankings.models import Movie, Ranking
@@ -185,4 +186,32 @@ def export_csv(request):
                 for v in (m.title, m.year, r.rating, r.rated_at.isoformat(), m.tmdb_id, m.imdb_id)
             ]
         )
+    return response
+
+
+@require_GET
+def export_letterboxd(request):
+    """My rankings as Letterboxd's import ZIP; /rankings/export.csv stays our own format."""
+    rankings = (
+        Ranking.objects.for_user(request.user)
+        .select_related("movie")
+        .order_by("-rated_at", "movie__title")
+    )
+    entries = (
+        letterboxd.Entry(
+            title=r.movie.title,
+            year=r.movie.year,
+            tmdb_id=r.movie.tmdb_id,
+            imdb_id=r.movie.imdb_id,
+            rating=r.rating,
+            watched=r.rated_at,
+        )
+        for r in rankings.iterator(chunk_size=1000)
+    )
+    stem = f"letterboxd-{date.today():%Y-%m-%d}"
+    response = HttpResponse(
+        letterboxd.zip_archive(letterboxd.csv_files(entries), stem=stem),
+        content_type="application/zip",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{stem}.zip"'
     return response
