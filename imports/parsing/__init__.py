@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from rankings.titles import normalize_title
 
 from .dates import date_order, parse_date
-from .formats import FORMAT_LABELS, Format, Layout, Row, Rows, detect, read_rows
+from .formats import FORMAT_LABELS, LANGUAGE_NAMES, Format, Layout, Row, Rows, detect, read_rows
 from .source import ACCEPTED, PrimeFileError, load_text, split_lines
 from .titles import Grammar, clean_title
 
@@ -26,6 +26,7 @@ __all__ = [
     "DEFAULT_MAX_BYTES",
     "DEFAULT_MAX_ROWS",
     "FORMAT_LABELS",
+    "LANGUAGE_NAMES",
     "Format",
     "History",
     "PrimeFileError",
