@@ -44,6 +44,10 @@ class ImportSession(models.Model):
     other_dropped = models.PositiveIntegerField(default=0)
     already_ranked = models.PositiveIntegerField(default=0)
     truncated = models.PositiveIntegerField(default=0)
+    # Titles the upload left out as extras by their label ("Bonus: Making Of"), kept so the
+    # person can bring one back: {"title", "clean_title", "year_hint", "watched", "image_url",
+    # "gti"}, plus "item" (its ImportItem's pk) once brought back.
+    extras = models.JSONField(default=list, blank=True)
     matching_error = models.CharField(max_length=300, blank=True)
     created = models.DateTimeField(auto_now_add=True)
     last_activity = models.DateTimeField(default=timezone.now)
@@ -74,6 +78,10 @@ class ImportSession(models.Model):
     @property
     def is_expired(self) -> bool:
         return self.expires_at <= timezone.now()
+
+    def extras_left_out(self) -> list[tuple[int, dict]]:
+        """The extras not brought back, with their index in `extras`."""
+        return [(index, extra) for index, extra in enumerate(self.extras) if not extra.get("item")]
 
     def touch(self) -> None:
         """Slide the expiry: a session lives TTL minutes after the last action."""

@@ -1,7 +1,7 @@
 """Multi-model workflows of the import wizard: store an upload as a session, and the review's
 decisions (add, skip, undo, review again). Matching itself is `imports.matcher`."""
 
-from datetime import date
+from datetime import date, datetime
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -16,12 +16,15 @@ from imports.models import (
     movie_to_snapshot,
     snapshot_to_movie,
 )
-from imports.parsing import History
+from imports.parsing import History, PrimeMovie
 from rankings.catalog import CatalogMovie
 from rankings.models import Movie, Ranking
 from rankings.titles import normalize_title
 
 # Upload ---------------------------------------------------------------------------------------
+
+# Titles left out as extras that a session keeps for bringing back; a real history has a few.
+MAX_EXTRAS_LISTED = 500
 
 
 def _ranked_titles(user) -> set[str]:
@@ -49,6 +52,17 @@ def _new_item(session, position, movie, **values) -> ImportItem:
         gti=movie.gti[:100],
         **values,
     )
+
+
+def _extra_entry(movie: PrimeMovie) -> dict:
+    return {
+        "title": movie.title[:500],
+        "clean_title": movie.clean_title[:500],
+        "year_hint": movie.year_hint,
+        "watched": [d.isoformat() for d in movie.watched],
+        "image_url": movie.image_url[:1000],
+        "gti": movie.gti[:100],
+    }
 
 
 def _remembered_match(memory: RememberedDecision, ranked) -> dict:
@@ -113,6 +127,7 @@ def create_session(*, user, file_name: str, history: History) -> ImportSession:
         other_dropped=history.total_rows - history.movie_rows - history.episode_rows,
         already_ranked=already_ranked,
         truncated=max(0, len(review) - limit),
+        extras=[_extra_entry(extra) for extra in history.extras[:MAX_EXTRAS_LISTED]],
     )
     items = [
         _new_item(session, position, movie, **values)
@@ -391,3 +406,36 @@ def _undo(session: ImportSession, items: list[ImportItem]) -> None:
     if session.status == ImportSession.Status.COMPLETE:
         session.status = ImportSession.Status.REVIEWING
         session.save(update_fields=["status"])
+
+
+@transaction.atomic
+def review_extra(*, session: ImportSession, index: int) -> ImportItem | None:
+    """Bring back for review a title the upload left out as an extra: a film may really be
+    called "Making Of". Idempotent: a repeated request finds the title already brought back."""
+    locked = ImportSession.objects.select_for_update().get(pk=session.pk)
+    if locked.status == ImportSession.Status.CANCELLED or not 0 <= index < len(locked.extras):
+        return None
+    extra = locked.extras[index]
+    if extra.get("item"):
+        return None
+    _ensure_reopenable(locked)
+    last = locked.items.order_by("-position").values_list("position", flat=True).first()
+    item = ImportItem.objects.create(
+        session=locked,
+        position=(last or 0) + 1,
+        prime_title=extra["title"],
+        clean_title=extra["clean_title"],
+        year_hint=extra["year_hint"],
+        watched=extra["watched"],
+        last_watched=datetime.fromisoformat(extra["watched"][0]) if extra["watched"] else None,
+        image_url=extra["image_url"],
+        gti=extra["gti"],
+    )
+    extra["item"] = item.pk
+    locked.movies_found += 1
+    locked.other_dropped = max(0, locked.other_dropped - 1)
+    if locked.status in (ImportSession.Status.REVIEWING, ImportSession.Status.COMPLETE):
+        # The title still needs a catalog match, so the wizard goes back to matching for it.
+        locked.status = ImportSession.Status.MATCHING
+    locked.save(update_fields=["extras", "movies_found", "other_dropped", "status"])
+    return item

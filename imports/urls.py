@@ -21,6 +21,7 @@ urlpatterns = [
     path("<int:pk>/list/items/<int:item_pk>/rate/", views.row_add, name="row_add"),
     path("<int:pk>/list/items/<int:item_pk>/skip/", views.row_skip, name="row_skip"),
     path("<int:pk>/list/items/<int:item_pk>/undo/", views.row_undo, name="row_undo"),
+    path("<int:pk>/extras/<int:index>/review/", views.review_extra, name="review_extra"),
     path("<int:pk>/items/<int:item_pk>/add/", views.add, name="add"),
     path("<int:pk>/items/<int:item_pk>/skip/", views.skip, name="skip"),
     path("<int:pk>/items/<int:item_pk>/review-again/", views.review_again, name="review_again"),

@@ -14,10 +14,12 @@ from django_htmx.http import reswap, retarget
 from imports import matcher, services
 from imports.forms import AddForm, BulkRatingForm, UploadForm
 from imports.models import ImportItem, ImportSession, RememberedDecision
+from imports.parsing import LANGUAGE_NAMES
 from movieranking.http import HtmxHttpRequest
 from rankings.catalog import CatalogError, get_catalog
 from rankings.forms import SearchForm
 from rankings.models import Ranking
+from rankings.offline import OfflineCatalog
 from rankings.views import csv_safe
 
 
@@ -93,6 +95,7 @@ def _stage_context(session: ImportSession, *, card: int | None = 0, **extra) -> 
         "undo_label": _undo_label(services.last_step(session)) if counts["undoable"] else "",
         **counts,
     }
+    context.update(_catalog_limits(session))
     if session.status == ImportSession.Status.REVIEWING and card is not None:
         context.update(_card_context(session, position=counts["decided"] + 1, pk=card))
     elif session.status == ImportSession.Status.COMPLETE:
@@ -141,6 +144,24 @@ def _summary_context(session: ImportSession) -> dict:
         "skipped_before_items": session.items.skipped_before(),
         "unmatched": session.items.unmatched(),
     }
+
+
+def _catalog_limits(session: ImportSession) -> dict:
+    """What the offline catalog cannot find in this import, said before it disappoints."""
+    catalog = get_catalog()
+    if not isinstance(catalog, OfflineCatalog):
+        return {}
+    context = {"offline_language": LANGUAGE_NAMES.get(session.language, "")}
+    if session.status == ImportSession.Status.COMPLETE:
+        last = catalog.last_year
+        # A title's own year, else its first watch: a film watched in 2012 is not from 2015.
+        years = (
+            hint or min((int(d[:4]) for d in watched), default=0)
+            for hint, watched in session.items.unmatched().values_list("year_hint", "watched")
+        )
+        context["newer_than_catalog"] = sum(year > last for year in years)
+        context["catalog_last_year"] = last
+    return context
 
 
 def _render_stage(
@@ -302,6 +323,19 @@ def review_again(request: HtmxHttpRequest, pk: int, item_pk: int):
     item.session.refresh_from_db()
     item.session.touch()
     return _after_action(request, item.session)
+
+
+@require_POST
+@_answers_expired
+def review_extra(request: HtmxHttpRequest, pk: int, index: int):
+    session = _get_session_for_user(request, pk)
+    try:
+        services.review_extra(session=session, index=index)
+    except services.CannotReopen as exc:
+        return _after_action(request, session, exc.message)
+    session.refresh_from_db()
+    session.touch()
+    return _after_action(request, session)
 
 
 @require_GET

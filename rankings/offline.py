@@ -88,6 +88,11 @@ class OfflineCatalog:
         except KeyError:
             raise NotFound() from None
 
+    @property
+    def last_year(self) -> int:
+        """The newest release year it knows: later films are only found with a TMDB key."""
+        return max(self._years, default=0)
+
     def describe(self) -> str:
         return (
             f"Offline catalog: {len(self):,} films up to {max(self._years, default=0)}"

@@ -11,14 +11,13 @@ returns one `PrimeMovie` per film, or raises `PrimeFileError` whose `message` ca
     dates.py    watch dates and the per-file day/month decision
 """
 
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from rankings.titles import normalize_title
 
 from .dates import date_order, parse_date
-from .formats import FORMAT_LABELS, Format, Layout, Row, Rows, detect, read_rows
+from .formats import FORMAT_LABELS, LANGUAGE_NAMES, Format, Layout, Row, Rows, detect, read_rows
 from .source import ACCEPTED, PrimeFileError, load_text, split_lines
 from .titles import Grammar, clean_title
 
@@ -27,6 +26,7 @@ __all__ = [
     "DEFAULT_MAX_BYTES",
     "DEFAULT_MAX_ROWS",
     "FORMAT_LABELS",
+    "LANGUAGE_NAMES",
     "Format",
     "History",
     "PrimeFileError",
@@ -62,6 +62,16 @@ class PrimeMovie:
 class History:
     """What was found in one file; `movies` newest watch first.
 
+    `extras` are the titles that only their label left out (typed Movie but called "Bonus:
+    Making Of" or "Episode 3: …"), grouped and ordered like `movies`, so a person can bring back
+    a film that really has such a name. Extras that Amazon itself marks (trailer and promo rows)
+    are counted but not listed.
+
+    Rows are one item when they share a GTI, or when they share a clean title and year hint:
+    Amazon lists the same film again under a new GTI, so a second GTI alone is no evidence of a
+    remake. Two films of one title stay two items when their year hints differ
+    ("Dune (1984)", "Dune (2021)"); telling apart remakes without one is left to the catalog.
+
     Every data record below the header (blank lines are not records) is counted exactly once:
 
         total_rows == movie_rows + episode_rows + dropped_rows + duplicate_rows + unreadable_rows
@@ -89,6 +99,7 @@ class History:
     unreadable_rows: int
     undated_rows: int = 0
     date_warning: str = ""
+    extras: tuple[PrimeMovie, ...] = ()
 
     @property
     def movie_count(self) -> int:
@@ -128,6 +139,52 @@ _UNPARSED = object()
 _Entry = tuple[datetime, str, str, str]  # when, title, image, gti
 
 
+class _Items:
+    """Rows grouped into items: rows that share a GTI or a title key are one item.
+
+    A union-find over both keys, so the result never depends on the order of the rows.
+    """
+
+    def __init__(self) -> None:
+        self._owner: dict[object, int] = {}
+        self._parent: list[int] = []
+        self._entries: list[list[_Entry]] = []
+
+    def _root(self, item: int) -> int:
+        while self._parent[item] != item:
+            self._parent[item] = item = self._parent[self._parent[item]]
+        return item
+
+    def add(self, key: object, gti: str, entry: _Entry) -> None:
+        owner, parent = self._owner, self._parent
+        item = owner.get(key)
+        other = owner.get(gti) if gti else item
+        if item is not None and item == other and parent[item] == item:
+            self._entries[item].append(entry)  # the film's next row: nothing to join
+            return
+        roots = {self._root(found) for found in (item, other) if found is not None}
+        if not roots:
+            item = len(parent)
+            parent.append(item)
+            self._entries.append([])
+        else:
+            item = min(roots)
+            for root in roots - {item}:
+                parent[root] = item
+                self._entries[item] += self._entries[root]
+                self._entries[root] = []
+        owner[key] = item
+        if gti:
+            owner[gti] = item
+        self._entries[item].append(entry)
+
+    def movies(self, language: str) -> list[PrimeMovie]:
+        movies = [_movie(entries, language) for entries in self._entries if entries]
+        movies.sort(key=lambda m: (m.clean_title.casefold(), m.title, m.gti))
+        movies.sort(key=lambda m: m.last_watched or _NEVER, reverse=True)
+        return movies
+
+
 def _summarise(layout: Layout, read: Rows) -> History:
     grammar = Grammar(row.title for row in read.rows if not row.hint)
     day_first, date_warning = date_order(
@@ -140,7 +197,7 @@ def _summarise(layout: Layout, read: Rows) -> History:
     undated = 0
     seen: set[Row] = set()
     keys: dict[str, object] = {}
-    groups: dict[object, list[_Entry]] = defaultdict(list)
+    films, extras = _Items(), _Items()
     for row in read.rows:
         size = len(seen)
         seen.add(row)
@@ -155,20 +212,18 @@ def _summarise(layout: Layout, read: Rows) -> History:
             when = dates[date] = parse_date(date, day_first)
         if when is None:
             undated += 1
-        if kind == "movie":
-            key = gti or keys.get(title)
+        if kind == "movie" or (kind == "extra" and hint != "extra"):
+            key = keys.get(title)
             if key is None:
                 clean, year = grammar.clean(title)
                 key = keys[title] = ("title", normalize_title(clean), year)
-            groups[key].append((when or _NEVER, title, image, gti))
-    movies = [_movie(entries, layout.language) for entries in groups.values()]
-    movies.sort(key=lambda m: (m.clean_title.casefold(), m.title, m.gti))
-    movies.sort(key=lambda m: m.last_watched or _NEVER, reverse=True)
+            entry = (when or _NEVER, title, image, gti)
+            (films if kind == "movie" else extras).add(key, gti, entry)
     return History(
         format=layout.format,
         format_label=layout.label,
         language=layout.language,
-        movies=movies,
+        movies=films.movies(layout.language),
         total_rows=read.records,
         movie_rows=counts["movie"],
         episode_rows=counts["episode"],
@@ -179,6 +234,7 @@ def _summarise(layout: Layout, read: Rows) -> History:
         unreadable_rows=read.unreadable,
         undated_rows=undated,
         date_warning=date_warning,
+        extras=tuple(extras.movies(layout.language)),
     )
 
 
@@ -187,9 +243,10 @@ def _classify(title: str, episode: str, hint: str, grammar: Grammar) -> str:
         return "episode"
     if hint in ("extra", "live", "unviewed"):
         return hint
-    # Extras come typed Movie ("Episode 0: Official Trailer"), so the title outranks the type.
+    # Extras and episodes come typed Movie ("Episode 0: Official Trailer", "Episode 3: The
+    # Reckoning"), so the title outranks the type; both are left out as extras.
     if hint == "movie":
-        return "extra" if grammar.is_extra(title) else "movie"
+        return "extra" if grammar.is_labelled_extra(title) else "movie"
     if episode or grammar.is_episode(title):
         return "episode"
     return "extra" if grammar.is_extra(title) else "movie"

@@ -41,6 +41,7 @@ _LOCALIZED_DATE_HEADERS = {
     "觀看日期": ("zh", "Chinese"),
     "观看日期": ("zh", "Chinese"),
 }
+LANGUAGE_NAMES = {code: name for code, name in _LOCALIZED_DATE_HEADERS.values() if code}
 
 
 @dataclass(frozen=True)

@@ -43,16 +43,62 @@ _EPISODE = re.compile(
 _EXTRA = re.compile(
     rf"^{_EPISODE_WORD}\s*0\s*(?:[:.{_DASH}]|$)"
     rf"|(?:^|[\s:{_DASH}(])(?:official\s+)?(?:teaser\s+)?(?:trailer|teaser)(?:\s*\d+)?\)?$"
-    r"|\bofficial trailer\b|\bbehind the scenes$|\bsneak peek\b|\bfirst look$|\bfeaturette\b"
+    rf"|\b(?:official trailer|sneak peek|featurette)(?:\s*#?\d+)?(?=$|\s*[:(){_DASH}])"
+    r"|\bbehind the scenes$|\bfirst look$"
     r"|\bbande[- ]annonce\b|\btráiler\b|予告編",
     re.IGNORECASE,
 )
 _EXTRA_HINTS = ("trailer", "teaser", "scenes", "sneak", "first look", "featurette", "annonce")
 _EXTRA_HINTS += ("tráiler", "予告編")
-_COMPOSITE_SPLIT = re.compile(r"(?<=\S)-(?=\S)")
+# Labels that Amazon gives episodes and bonus material it lists as top-level titles, which the
+# exporter then types Movie ("Episode 3: The Reckoning", "Bonus: Making Of"). The exporter
+# writes English, German, French, Spanish, Portuguese, Japanese and Chinese; a label counts at
+# the start of the title, so "Star Wars: Episode IV" and "Chapter 27" stay films.
+_EPISODE_LABEL = re.compile(
+    r"^(?:episode|épisode|episodio|episódio|folge|capítulo|capitulo|aflevering|エピソード)"
+    r"\s*\d+\s*(?:[:：.\-\u2013\u2014]|$)"
+    r"|^第\s*[\d一二三四五六七八九十百]+\s*[話话集回]",
+    re.IGNORECASE,
+)
+_EXTRA_LABELS_BY_LANGUAGE = {
+    "en": "bonus|bonus material|bonus content|making of|making-of|behind the scenes"
+    "|behind-the-scenes|featurette|deleted scenes|deleted scene|sneak peek|first look"
+    "|official trailer|trailer|teaser|teaser trailer|official teaser|recap|bloopers|gag reel",
+    "de": "bonusmaterial|hinter den kulissen|blick hinter die kulissen|entfallene szenen"
+    "|geschnittene szenen|vorschau|erster blick|offizieller trailer|rückblick|zusammenfassung",
+    "fr": "les coulisses|dans les coulisses|scènes coupées|scènes supprimées|aperçu"
+    "|premier aperçu|premier regard|bande-annonce|bande annonce|bande-annonce officielle"
+    "|récapitulatif",
+    "es": "contenido extra|material extra|cómo se hizo|detrás de cámaras|detrás de las cámaras"
+    "|tras las cámaras|escenas eliminadas|avance|primer vistazo|tráiler|tráiler oficial"
+    "|trailer oficial|resumen|recapitulación",
+    "pt": "bônus|bónus|bastidores|nos bastidores|cenas excluídas|cenas eliminadas"
+    "|cenas deletadas|prévia|antevisão|primeira olhada|primeiro olhar|recapitulação|resumo",
+    "ja": "予告編|特報|ティーザー|特典映像|ボーナス|メイキング|メイキング映像|舞台裏"
+    "|ビハインド・ザ・シーン|未公開シーン|削除シーン|スニークピーク|ファーストルック|総集編",
+    "zh": "預告片|预告片|正式預告|正式预告|前導預告|前导预告|花絮|幕後花絮|幕后花絮|製作特輯"
+    "|制作特辑|特輯|特辑|刪減片段|删减片段|搶先看|抢先看|前情提要|回顧|回顾",
+}
+_EXTRA_LABELS = frozenset(
+    label for labels in _EXTRA_LABELS_BY_LANGUAGE.values() for label in labels.split("|")
+)
+# English labels that also follow a title after a plain space ("Season 1 Recap").
+_SPACED_EXTRA_LABELS = tuple(
+    f" {label}"
+    for label in _EXTRA_LABELS_BY_LANGUAGE["en"].split("|")
+    if label not in ("bonus", "bonus material", "bonus content", "trailer")
+)
+# Chinese and Japanese titles join a label without a space ("流浪地球2花絮").
+_CJK_EXTRA_LABELS = tuple(label for label in _EXTRA_LABELS if label[0] >= "\u3000")
+_LABEL_PARTS = re.compile(r"\s*[:：(（]\s*|\s+[\-\u2013\u2014]\s+")
+# Words after a legacy `Episode-Show` title that name a series without a season number.
+_SERIES_ENDINGS = ("the series", "tv series", "miniseries", "mini-series", "web series")
+_SERIES_ENDINGS += ("la serie", "la série", "die serie", "a série", "the complete series")
+_LETTER = re.compile(r"[^\W\d_]")
 _QUOTED_EPISODE = re.compile(r'^"[^"]+"-\S')
-# A seasonless `Episode-Show` title counts as an episode once this many different episode
-# names share the show; fewer would turn Spider-Man and Ant-Man into episodes of "Man".
+# A seasonless `Episode-Show` title counts as an episode once two different episode names
+# share a show of several words, or this many share a one-word show: fewer would turn
+# Spider-Man and Ant-Man into episodes of "Man".
 _MIN_EPISODES_PER_SHOW = 3
 
 
@@ -117,7 +163,9 @@ class Grammar:
         self._cleaned: dict[str, tuple[str, int | None]] = {}
         self._extra: dict[str, bool] = {}
         self._episode: dict[str, bool] = {}
+        self._labelled: dict[str, bool] = {}
         self.shows: set[str] = set()
+        self.season_shows: set[str] = set()
         bases, seasonless = [], []
         for title in set(untyped_titles):
             clean = self.clean(title)[0]
@@ -132,13 +180,24 @@ class Grammar:
 
     def _learn_shows(self, bases: list[str], seasonless: list[str]) -> None:
         for base in bases:
-            self.shows.add(base.casefold())
-            self.shows.update(suffix for _, suffix in _composite(base))
-        prefixes: dict[str, set[str]] = defaultdict(set)
+            split = show_split(base)
+            self.season_shows.add(base.casefold())
+            if split:
+                self.season_shows.add(split[1])
+        self.shows.update(self.season_shows)
+        episodes: dict[str, set[str]] = defaultdict(set)
         for clean in seasonless:
-            for prefix, suffix in _composite(clean):
-                prefixes[suffix].add(prefix)
-        self.shows.update(s for s, p in prefixes.items() if len(p) >= _MIN_EPISODES_PER_SHOW)
+            split = show_split(clean)
+            if split:
+                episode, show = split
+                # A one-word show is told from a compound word (Spider-Man, The Amazing
+                # Spider-Man, Ant-Man) by the different words just before the hyphen.
+                episodes[show].add(episode if " " in show else episode.rsplit(None, 1)[-1])
+        self.shows.update(
+            show
+            for show, names in episodes.items()
+            if len(names) >= (_MIN_EPISODES_PER_SHOW if " " not in show else 2)
+        )
 
     def clean(self, title: str) -> tuple[str, int | None]:
         if title not in self._cleaned:
@@ -152,8 +211,30 @@ class Grammar:
             hinted = any(hint in lowered for hint in _EXTRA_HINTS) or (
                 "0" in lowered and any(hint in lowered for hint in _EPISODE_HINTS)
             )
-            self._extra[title] = hinted and bool(_EXTRA.search(clean))
+            self._extra[title] = (hinted and bool(_EXTRA.search(clean))) or is_extra_label(clean)
         return self._extra[title]
+
+    def is_labelled_extra(self, title: str) -> bool:
+        """Whether a title typed Movie is an extra or an episode ("Episode 3: The Reckoning")."""
+        if title not in self._labelled:
+            self._labelled[title] = self.is_extra(title) or (
+                _EPISODE_LABEL.match(self.clean(title)[0].lstrip(EDGES)) is not None
+            )
+        return self._labelled[title]
+
+    def _is_seasonless_episode(self, clean: str) -> bool:
+        """`Pilot-House` once the file has other `…-House` episodes or a `House - Season N`.
+
+        A spaced `Pilot - Show` counts only for a show of several words that a season row
+        names, so "Mission: Impossible - Fallout" stays a film beside "Fallout - Season 1".
+        """
+        if "-" not in clean:
+            return False
+        split = show_split(clean)
+        if split and (split[1] in self.shows or split[1].rstrip(")").endswith(_SERIES_ENDINGS)):
+            return True
+        spaced = _spaced_show(clean.casefold())
+        return " " in spaced and spaced in self.season_shows
 
     def is_episode(self, title: str) -> bool:
         if title not in self._episode:
@@ -163,19 +244,45 @@ class Grammar:
                 season_base(clean) is not None
                 or (any(hint in lowered for hint in _EPISODE_HINTS) and _EPISODE.search(clean))
                 or _QUOTED_EPISODE.match(title)
-                or any(suffix in self.shows for _, suffix in _composite(clean))
+                or self._is_seasonless_episode(clean)
             )
         return self._episode[title]
 
 
-def _composite(title: str) -> list[tuple[str, str]]:
-    """Every `Episode-Show` reading of a title, as casefolded (episode, show) pairs."""
-    if "-" not in title:
-        return []
+def is_extra_label(clean: str) -> bool:
+    """Whether a clean title is bonus material by its label ("Bonus: Making Of", "Recap").
+
+    The label is the whole title, or its part before the first colon or spaced dash, or after
+    the last one: "Dune: Part Two - Featurette" is an extra, "Trailer Park Boys: The Movie" is
+    a film.
+    """
+    text = clean.strip(EDGES + ")）").casefold()
+    if text in _EXTRA_LABELS:
+        return True
+    parts = _LABEL_PARTS.split(text)
+    if len(parts) > 1 and (parts[0] in _EXTRA_LABELS or parts[-1] in _EXTRA_LABELS):
+        return True
+    return text.endswith(_SPACED_EXTRA_LABELS) or text.endswith(_CJK_EXTRA_LABELS)
+
+
+def show_split(title: str) -> tuple[str, str] | None:
+    """A legacy title read as `Episode-Show` at its last unspaced hyphen, casefolded.
+
+    `Whac-A-Mole-House` gives ("whac-a-mole", "house"); None when no hyphen between two
+    non-spaces has a letter after it. One backwards scan, so long titles cost linear time.
+    """
     folded = title.casefold()
-    pairs = []
-    for match in _COMPOSITE_SPLIT.finditer(folded):
-        suffix = folded[match.end() :].strip()
-        if any(ch.isalpha() for ch in suffix):
-            pairs.append((folded[: match.start()].strip(), suffix))
-    return pairs
+    end, lettered = len(folded), False
+    while (at := folded.rfind("-", 1, end)) > 0:
+        lettered = lettered or _LETTER.search(folded, at + 1, end) is not None
+        after = folded[at + 1 : at + 2]
+        if lettered and after and not after.isspace() and not folded[at - 1].isspace():
+            return folded[:at].strip(), folded[at + 1 :].strip()
+        end = at
+    return None
+
+
+def _spaced_show(folded: str) -> str:
+    """The part after the last spaced dash ("pilot - the marvelous mrs. maisel"), or ""."""
+    at = max(folded.rfind(f" {dash} ") for dash in "-\u2013\u2014")
+    return folded[at + 3 :].strip() if at >= 0 else ""

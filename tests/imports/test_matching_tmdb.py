@@ -271,14 +271,14 @@ def test_a_tmdb_slower_than_the_requests_deadline_ends_the_request_and_the_next_
     assert session.status == "reviewing"
 
 
-def test_identical_clean_titles_are_looked_up_once(alice_client, alice, tmdb):
+def test_identical_clean_titles_are_one_item_looked_up_once(alice_client, alice, tmdb):
     session = _import(alice_client, alice, ["Amélie [OV]", "Amélie", "Argo"])
 
     _post(alice_client, session)
 
     assert _searches(tmdb) == {"Amélie": 1, "Argo": 1}
-    proposals = {i.prime_title: i.proposal["title"] for i in session.items.all()}
-    assert proposals == {"Amélie [OV]": "Amélie", "Amélie": "Amélie", "Argo": "Argo"}
+    proposals = {i.prime_title: (i.proposal["title"], len(i.watched)) for i in session.items.all()}
+    assert proposals == {"Amélie": ("Amélie", 2), "Argo": ("Argo", 1)}
 
 
 # Localized exporter files

@@ -71,6 +71,16 @@ SAMPLES = [
     ("amazon_legacy_excel_de.csv", Format.AMAZON_LEGACY, 5, 2, 2, 2, 1, 0, 0, 0, 0),
     ("amazon_current_viewing_history.csv", Format.AMAZON_CURRENT, 12, 5, 4, 1, 2, 1, 1, 1, 1),
     ("Prime Video.zip", Format.AMAZON_CURRENT, 12, 5, 4, 1, 2, 1, 1, 1, 1),
+    ("v3_extras_and_relistings.csv", Format.EXPORTER_V3, 33, 9, 7, 2, 22, 0, 0, 0, 0),
+    ("amazon_legacy_seasonless_shows.csv", Format.AMAZON_LEGACY, 25, 11, 10, 12, 1, 0, 0, 1, 0),
+    ("exporter_4col_fr.csv", Format.EXPORTER_LOCALIZED, 3, 2, 2, 1, 0, 0, 0, 0, 0),
+    ("exporter_4col_es.csv", Format.EXPORTER_LOCALIZED, 3, 2, 2, 1, 0, 0, 0, 0, 0),
+    ("exporter_4col_es_419.csv", Format.EXPORTER_LOCALIZED, 3, 2, 2, 1, 0, 0, 0, 0, 0),
+    ("exporter_4col_pt_br.csv", Format.EXPORTER_LOCALIZED, 3, 2, 2, 1, 0, 0, 0, 0, 0),
+    ("exporter_4col_pt_pt.csv", Format.EXPORTER_LOCALIZED, 3, 2, 2, 1, 0, 0, 0, 0, 0),
+    ("exporter_4col_ja.csv", Format.EXPORTER_LOCALIZED, 3, 2, 2, 1, 0, 0, 0, 0, 0),
+    ("exporter_4col_zh_hant.csv", Format.EXPORTER_LOCALIZED, 3, 2, 2, 1, 0, 0, 0, 0, 0),
+    ("exporter_4col_zh_hans.csv", Format.EXPORTER_LOCALIZED, 3, 2, 2, 1, 0, 0, 0, 0, 0),
 ]
 
 
@@ -223,19 +233,80 @@ def test_a_stray_quote_in_one_row_does_not_swallow_the_rows_after_it():
     assert history.movie_count == 3
 
 
-def test_rows_sharing_a_gti_are_one_film_and_different_gtis_are_different_films():
+def test_a_film_relisted_under_a_second_gti_is_one_item():
     history = read_history(
         v3(
-            v3_row("2025-01-03 10:00:00.000", "Movie", "Dune", gti="dune-2021"),
-            v3_row("2025-01-02 10:00:00.000", "Movie", "Dune", gti="dune-1984"),
-            v3_row("2025-01-01 10:00:00.000", "Movie", "Dune", gti="dune-2021"),
+            v3_row("2025-01-03 10:00:00.000", "Movie", "Dune", gti="dune-a"),
+            v3_row("2025-01-02 10:00:00.000", "Movie", "Dune [OV]", gti="dune-b"),
+            v3_row("2025-01-01 10:00:00.000", "Movie", "Dune", gti="dune-a"),
         )
     )
 
-    assert [(m.gti, len(m.watched)) for m in history.movies] == [
-        ("dune-2021", 2),
-        ("dune-1984", 1),
+    assert [(m.title, m.gti, len(m.watched)) for m in history.movies] == [("Dune", "dune-a", 3)]
+
+
+def test_films_of_one_title_stay_two_items_when_their_year_hints_differ():
+    history = read_history(
+        v3(
+            v3_row("2025-01-03 10:00:00.000", "Movie", "Dune (2021)", gti="dune-2021"),
+            v3_row("2025-01-02 10:00:00.000", "Movie", "Dune (1984)", gti="dune-1984"),
+        )
+    )
+
+    assert [(m.clean_title, m.year_hint) for m in history.movies] == [
+        ("Dune", 2021),
+        ("Dune", 1984),
     ]
+
+
+def test_rows_sharing_a_gti_are_one_film_whatever_their_titles():
+    history = read_history(
+        v3(
+            v3_row("2025-01-03 10:00:00.000", "Movie", "Anatomie eines Falls", gti="g1"),
+            v3_row("2025-01-02 10:00:00.000", "Movie", "Anatomy of a Fall", gti="g1"),
+            v3_row("2025-01-01 10:00:00.000", "Movie", "Anatomy of a Fall", gti="g2"),
+        )
+    )
+
+    assert [(m.title, len(m.watched)) for m in history.movies] == [("Anatomie eines Falls", 3)]
+
+
+def test_the_sample_with_extras_and_relistings_keeps_only_its_films():
+    history = read("v3_extras_and_relistings.csv")
+
+    assert titles(history) == [
+        "Arrival",
+        "Dune (1984)",
+        "Dune (2021)",
+        "Halloween",
+        "Trailer Park Boys: The Movie",
+        "Star Wars: Episode IV - A New Hope",
+        "Chapter 27",
+    ]
+    assert len(history.movies[0].watched) == 2  # Arrival under two GTIs
+
+
+def test_the_history_lists_the_titles_left_out_as_extras_once_each():
+    history = read("v3_extras_and_relistings.csv")
+
+    extras = [extra.title for extra in history.extras]
+    assert extras[:4] == [
+        "Episode 3: The Reckoning",
+        "Episode 1: Pilot",
+        "Episode 12: Finale",
+        "Bonus: Making Of",
+    ]
+    assert len(extras) == len(set(extras)) == 20
+    pilot = history.extras[1]
+    assert (pilot.clean_title, len(pilot.watched), pilot.gti) == ("Episode 1: Pilot", 2, pilot.gti)
+    assert pilot.gti.startswith("amzn1.dv.gti.")
+
+
+def test_extras_that_amazon_marks_itself_are_counted_but_not_listed():
+    history = read("amazon_current_viewing_history.csv")
+
+    assert history.extra_rows == 2
+    assert history.extras == ()
 
 
 # --- Exporter, four columns ---------------------------------------------------------------
@@ -431,6 +502,65 @@ def test_a_seasonless_episode_needs_other_episodes_of_the_same_show():
     assert titles(history) == ["Pilot-House", "Ant-Man", "Spider-Man"]
 
 
+def test_it_learns_seasonless_shows_from_the_rest_of_a_legacy_file():
+    history = read("amazon_legacy_seasonless_shows.csv")
+
+    assert titles(history) == [
+        "Hitch",
+        "Crouching Tiger, Hidden Dragon",
+        "Pilot-Utopia",
+        "Mission: Impossible – Fallout",
+        "X-Men: Apocalypse",
+        "Die Simpsons - Der Film",
+        "SpongeBob - Der Film",
+        "The Amazing Spider-Man",
+        "Ant-Man",
+        "Spider-Man",
+    ]
+    assert [extra.title for extra in history.extras] == ["Dune - Official Trailer"]
+
+
+def legacy(*titles: str) -> bytes:
+    rows = [
+        f"10/{day:02d}/2019 15:00:00,{LEGACY_DEVICE},PRIME_SUBSCRIPTION,Feature,en,{title}"
+        for day, title in enumerate(titles, start=1)
+    ]
+    return "\n".join([LEGACY_HEADER, *rows]).encode()
+
+
+@pytest.mark.parametrize(
+    ("rows", "episodes"),
+    [
+        # A show of several words needs two episodes, a one-word show three.
+        (["Pilot-Sneaky Pete", "The Con-Sneaky Pete"], 2),
+        (["Pilot-Sneaky Pete", "Pilot-Sneaky Pete [OV]"], 0),
+        (["Pilot-Bosch", "Lost Light-Bosch"], 0),
+        (["Pilot-Bosch", "Lost Light-Bosch", "Chapter Two-Bosch"], 3),
+        # A season row elsewhere names the show, spaced or not.
+        (["In the Beginning-Good Omens", "Hard Times-Good Omens - Season 1"], 2),
+        (["Pilot - The Marvelous Mrs. Maisel", "Simone-The Marvelous Mrs. Maisel - Season 1"], 2),
+        (["Pilot-Taken: The Series"], 1),
+        # Films that share a word after a hyphen, or a show's name, stay films.
+        (["Spider-Man", "The Amazing Spider-Man", "Ant-Man"], 0),
+        (["SpongeBob - Der Film", "Die Simpsons - Der Film"], 0),
+        (["Mission: Impossible – Fallout", "The Head-Fallout - Season 1"], 1),
+        (["Pilot-Utopia"], 0),
+    ],
+)
+def test_a_seasonless_legacy_title_is_an_episode_of_a_show_the_file_names_elsewhere(rows, episodes):
+    history = read_history(legacy(*rows))
+
+    assert (history.episode_rows, history.movie_rows) == (episodes, len(rows) - episodes)
+
+
+def test_a_title_of_thousands_of_hyphenated_words_is_read_as_one_film():
+    title = "-".join(["a1"] * 20_000)
+
+    history = read_history(legacy(title, f"x{title}", "Pilot-House"))
+
+    assert history.movie_rows == 3
+
+
 def test_it_drops_legacy_trailers_and_live_sport():
     history = read("amazon_legacy_viewing_history.csv")
 
@@ -624,6 +754,106 @@ def test_it_treats_trailers_and_featurettes_typed_movie_as_extras(title):
     history = read_history(v3(v3_row("2025-01-01 10:00:00.000", "Movie", title, gti="g")))
 
     assert (history.extra_rows, history.movie_count) == (1, 0)
+
+
+EPISODE_LABELS = [
+    # An episode that Amazon lists as a top-level title, which the exporter types Movie.
+    ("en", "Episode 3: The Reckoning"),
+    ("en", "Episode 12"),
+    ("en", "[OV] Episode 7: Homecoming"),
+    ("en", "Episode 1: Pilot (4K UHD)"),
+    ("de", "Folge 3: Der Verrat"),
+    ("de", "[dt./OV] Folge 4"),
+    ("fr", "Épisode 2 : La Fuite"),
+    ("es", "Capítulo 4: El regreso"),
+    ("es", "Episodio 5 - La boda"),
+    ("pt", "Episódio 6: O Plano"),
+    ("pt", "Capítulo 7"),
+    ("ja", "第5話 決戦"),
+    ("ja", "エピソード1"),
+    ("zh", "第3集"),
+    ("zh", "第十二話：終章"),
+]
+EXTRA_LABELS = [
+    ("en", "Bonus: Making Of"),
+    ("en", "Making Of"),
+    ("en", "The Rings of Power: Behind the Scenes"),
+    ("en", "Gladiator II - Featurette"),
+    ("en", "Deleted Scenes"),
+    ("en", "Reacher: Sneak Peek"),
+    ("en", "First Look"),
+    ("en", "Official Trailer"),
+    ("en", "Teaser"),
+    ("en", "Recap: Season 1"),
+    ("en", "The Boys Season 3 Recap"),
+    ("de", "Hinter den Kulissen"),
+    ("de", "Babylon Berlin: Offizieller Trailer"),
+    ("de", "Making-of"),
+    ("de", "Rückblick: Staffel 1"),
+    ("fr", "Les Misérables : Scènes coupées"),
+    ("fr", "Bande-annonce officielle"),
+    ("fr", "Dans les coulisses"),
+    ("es", "Cómo se hizo: La sociedad de la nieve"),
+    ("es", "Escenas eliminadas"),
+    ("es", "Tráiler oficial"),
+    ("pt", "Bastidores"),
+    ("pt", "Cenas excluídas"),
+    ("pt", "Bônus: Por trás da câmera"),
+    ("ja", "メイキング"),
+    ("ja", "ザ・ボーイズ 予告編"),
+    ("ja", "特典映像"),
+    ("zh", "流浪地球2 花絮"),
+    ("zh", "幕後花絮"),
+    ("zh", "正式預告"),
+]
+TYPED_MOVIE_FILMS = [
+    "Star Wars: Episode IV - A New Hope",
+    "Chapter 27",
+    "Trailer Park Boys: The Movie",
+    "The Making of Fanny and Alexander",
+    "Behind Enemy Lines",
+    "Episodes of Love",
+    "Recapture",
+    "The First Look Back",
+    "予告犯",
+    "Die Folgen",
+    "Bonus Family",
+]
+
+
+@pytest.mark.parametrize(("language", "title"), EPISODE_LABELS + EXTRA_LABELS)
+def test_an_episode_or_extra_typed_movie_is_left_out_as_an_extra(language, title):
+    history = read_history(v3(v3_row("2025-01-01 10:00:00.000", "Movie", title, gti="g")))
+
+    assert (history.movie_count, history.extra_rows, history.dropped_rows) == (0, 1, 1)
+    assert [extra.title for extra in history.extras] == [title]
+
+
+@pytest.mark.parametrize(
+    ("header", "kind"),
+    [
+        ("Datum angesehen,Typ,Titel,Folge", "Film"),
+        ("Date regardée,Type,Titre,Épisode", "Film"),
+        ("Fecha de visualización,Tipo,Título,Episodio", "Película"),
+        ("Data assistida,Tipo,Título,Episódio", "Filme"),
+        ("視聴日,種類,タイトル,エピソード", "映画"),
+        ("觀看日期,類型,標題,集", "電影"),
+    ],
+)
+@pytest.mark.parametrize("title", ["Folge 3: Der Verrat", "Making-of", "第5話 決戦", "花絮"])
+def test_the_localized_exporter_leaves_out_extras_typed_as_films(header, kind, title):
+    data = f'{header}\n2025-03-14,{kind},"{title}",\n2025-03-13,{kind},"Heat",\n'.encode()
+
+    history = read_history(data)
+
+    assert (titles(history), history.extra_rows) == (["Heat"], 1)
+
+
+@pytest.mark.parametrize("title", TYPED_MOVIE_FILMS)
+def test_a_film_whose_title_only_resembles_a_label_stays_a_film(title):
+    history = read_history(v3(v3_row("2025-01-01 10:00:00.000", "Movie", title, gti="g")))
+
+    assert (titles(history), history.extra_rows) == ([title], 0)
 
 
 @pytest.mark.parametrize(
