@@ -85,7 +85,9 @@ def _fits(page, name: str, full_page: bool = True) -> None:
     shots = os.environ.get("E2E_SCREENSHOTS")
     if shots:
         Path(shots).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=f"{shots}/{name}-{page.size_name}.png", full_page=full_page)
+        page.screenshot(path=f"{shots}/{name}-{page.size_name}.png")
+        if full_page:
+            page.screenshot(path=f"{shots}/{name}-{page.size_name}-full.png", full_page=True)
     # A mobile browser zooms out to show a page wider than the screen; then innerWidth grows too.
     widths = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
     screen = SIZES[page.size_name][0]
