@@ -154,6 +154,10 @@ def test_no_page_scrolls_sideways(sized_page, tmp_path):
     _fits(page, "wizard-card")
     page.locator("details.counts-details summary").click()
     _fits(page, "wizard-card-counts")
+    page.get_by_role("link", name="Review as a list").click()
+    expect(page.get_by_role("button", name="Add all High matches")).to_be_visible()
+    _fits(page, "review-list")
+    page.get_by_role("link", name="Review card by card").click()
     page.get_by_role("button", name="Skip").click()
     expect(page.locator("#card-title")).to_have_text("Hamlet")  # Casablanca is ranked already
     _fits(page, "wizard-card-alternatives")
