@@ -137,6 +137,8 @@ def test_no_page_scrolls_sideways(sized_page, tmp_path):
     _fits(page, "find")
     page.goto("/rankings/")
     _fits(page, "rankings")
+    page.goto("/rankings/delete-all/")
+    _fits(page, "delete-all")
     page.goto("/settings/")
     _fits(page, "settings")
     page.goto("/settings/import/")
