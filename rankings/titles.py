@@ -1,7 +1,8 @@
-"""Title normalisation shared by catalog search, matching and cache keys. Pure, no Django."""
+"""Title normalisation for catalog search, matching, cache keys, poster tiles. Pure, no Django."""
 
 import re
 import unicodedata
+import zlib
 
 _ARTICLES = ("the ", "a ", "an ")
 _ROMAN = {
@@ -43,3 +44,23 @@ def normalize_title(title: str) -> str:
     return " ".join(
         _ROMAN.get(word, word) if i > 0 and word in _ROMAN else word for i, word in enumerate(words)
     )
+
+
+_MINOR_WORDS = frozenset({"the", "a", "an", "of", "and", "&"})
+_TILE_COLOURS = 8
+
+
+def initials(title: str) -> str:
+    """Up to two letters for a film without a poster: "Star Wars: A New Hope" gives "SW".
+
+    Articles and "of"/"and" are skipped so that "The Lord of the Rings" reads "LR", not "TL";
+    a title made only of such words keeps them.
+    """
+    words = re.findall(r"\w+", title.replace("'", "").replace("\u2019", ""))
+    significant = [w for w in words if w.casefold() not in _MINOR_WORDS] or words
+    return "".join(word[0] for word in significant[:2]).upper() or "?"
+
+
+def tile_colour(title: str) -> int:
+    """Which of the tile colours a title gets; crc32 because hash() changes with every process."""
+    return zlib.crc32(title.encode()) % _TILE_COLOURS
