@@ -137,6 +137,12 @@ class ImportItemQuerySet(models.QuerySet):
             decision=ImportItem.Decision.SKIPPED,
         )
 
+    def skipped_with_proposal(self) -> "ImportItemQuerySet":
+        """Titles of this import skipped although the catalog proposed a film."""
+        return self.filter(skipped_before=False, decision=ImportItem.Decision.SKIPPED).exclude(
+            match_status__in=[ImportItem.MatchStatus.UNMATCHED, ImportItem.MatchStatus.PENDING]
+        )
+
     def progress(self) -> dict[str, int]:
         """The wizard's counts in one aggregate, so a review action costs the same few queries
         however large the import is."""

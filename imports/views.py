@@ -143,6 +143,7 @@ def _summary_context(session: ImportSession) -> dict:
         **session.items.outcome(),
         "skipped_before_items": session.items.skipped_before(),
         "unmatched": session.items.unmatched(),
+        "skipped_titles": session.items.skipped_with_proposal(),
     }
 
 
@@ -376,11 +377,16 @@ def item_search(request: HtmxHttpRequest, pk: int, item_pk: int):
 def unmatched_csv(request: HtmxHttpRequest, pk: int):
     session = _get_session_for_user(request, pk)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="unmatched-titles.csv"'
+    response["Content-Disposition"] = 'attachment; filename="unmatched-and-skipped-titles.csv"'
     writer = csv.writer(response)
-    writer.writerow(["title", "watch_dates"])
-    for item in session.items.unmatched():
-        writer.writerow([csv_safe(item.prime_title), " ".join(d[:10] for d in item.watched)])
+    writer.writerow(["title", "watch_dates", "reason"])
+    for reason, items in [
+        ("no match found", session.items.unmatched()),
+        ("skipped", session.items.skipped_with_proposal()),
+    ]:
+        for item in items:
+            dates = " ".join(d[:10] for d in item.watched)
+            writer.writerow([csv_safe(item.prime_title), dates, reason])
     return response
 
 

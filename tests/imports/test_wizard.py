@@ -203,8 +203,30 @@ def test_finishing_shows_the_summary_with_unmatched_titles_and_their_csv(
             )
         )
     )
-    assert rows == [["title", "watch_dates"], ["Zorblax the Unfilmed Saga", "2023-11-11"]]
+    assert rows == [
+        ["title", "watch_dates", "reason"],
+        ["Zorblax the Unfilmed Saga", "2023-11-11", "no match found"],
+    ]
     assert Ranking.objects.filter(user=alice).count() == 4
+
+
+def test_the_summary_lists_skipped_titles_apart_and_hides_the_upload_counts(
+    alice_client, reviewing
+):
+    skipped = _card(reviewing)
+    alice_client.post(f"/settings/import/{reviewing.pk}/items/{skipped.pk}/skip/")
+    while item := _card(reviewing):
+        alice_client.post(f"/settings/import/{reviewing.pk}/items/{item.pk}/skip/")
+
+    page = alice_client.get(f"/settings/import/{reviewing.pk}/").content.decode()
+    summary = page[page.index("Import complete") :]
+    skipped_list = summary[summary.index("<h3>Skipped titles</h3>") :].split("</ul>")[0]
+    assert f"<li>{skipped.prime_title}</li>" in skipped_list
+    assert "Zorblax the Unfilmed Saga" not in skipped_list
+    assert "<dt>Total entries</dt>" not in page
+    assert "Takes back: skipped “Zorblax the Unfilmed Saga”" in page
+    csv_rows = alice_client.get(f"/settings/import/{reviewing.pk}/unmatched.csv").content.decode()
+    assert f"{skipped.prime_title},2024-05-01,skipped" in csv_rows
 
 
 def test_importing_the_same_file_again_after_finishing_continues_with_the_rest(
