@@ -3,9 +3,10 @@ from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
-from django.db.models import Case, Value, When
+from django.db.models import Case, Count, Q, Value, When
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import FormView
@@ -20,6 +21,7 @@ from rankings.catalog import CatalogError, get_catalog
 from rankings.forms import SearchForm
 from rankings.models import Ranking
 from rankings.offline import OfflineCatalog
+from rankings.templatetags.films import day
 from rankings.views import csv_safe
 
 
@@ -400,27 +402,39 @@ _LIST_ORDER = Case(
 )
 
 
-def _list_context(session: ImportSession, **extra) -> dict:
+def _list_context(session: ImportSession, *, rows: bool = True, **extra) -> dict:
+    """The list page's context; `rows=False` leaves out the rows, for one row's update."""
     context = _stage_context(session, card=None, list_view=True, **extra)
+    context["list_url"] = reverse("imports:review_list", args=[session.pk])
+    context["card_url"] = reverse("imports:wizard", args=[session.pk])
     if session.status == ImportSession.Status.REVIEWING:
-        rows = (
-            session.items.reviewable()
-            .select_related("ranking__movie")
-            .annotate(group=_LIST_ORDER)
-            .order_by("group", "position")
+        if rows:
+            items = (
+                session.items.reviewable()
+                .select_related("ranking__movie")
+                .annotate(group=_LIST_ORDER)
+                .order_by("group", "position")
+            )
+            context["rows"] = [_as_row(item) for item in items]
+        pending = session.items.pending_review().aggregate(
+            high=Count("pk", filter=Q(match_status=ImportItem.MatchStatus.MATCHED)),
+            unmatched=Count("pk", filter=Q(match_status=ImportItem.MatchStatus.UNMATCHED)),
         )
-        context["rows"] = rows
-        context["high_pending"] = (
-            session.items.pending_review()
-            .filter(match_status=ImportItem.MatchStatus.MATCHED)
-            .count()
-        )
-        context["unmatched_pending"] = (
-            session.items.pending_review()
-            .filter(match_status=ImportItem.MatchStatus.UNMATCHED)
-            .count()
+        context["high_pending"], context["unmatched_pending"] = (
+            pending["high"],
+            pending["unmatched"],
         )
     return context
+
+
+def _as_row(item: ImportItem) -> ImportItem:
+    """An item with what its row shows worked out once: its films and its default date."""
+    item.films = item.candidates
+    item.watched_day = day(item.last_watched)
+    item.rated_on_default = (
+        timezone.localdate(item.last_watched) if item.last_watched else timezone.localdate()
+    )
+    return item
 
 
 def _render_list(request: HtmxHttpRequest, session: ImportSession, status: int = 200, **extra):
@@ -445,9 +459,8 @@ def _render_row(request: HtmxHttpRequest, item: ImportItem, status: int = 200, e
         return redirect("imports:review_list", pk=session.pk)
     if session.status != ImportSession.Status.REVIEWING:
         return _render_list(request, session)
-    row = session.items.select_related("ranking__movie").get(pk=item.pk)
-    context = _list_context(session) | {"row": row, "row_error": error, "oob": True}
-    del context["rows"]
+    row = _as_row(session.items.select_related("ranking__movie").get(pk=item.pk))
+    context = _list_context(session, rows=False) | {"row": row, "row_error": error, "oob": True}
     return render(request, "imports/review_list.html#row-update", context, status=status)
 
 

@@ -42,6 +42,13 @@
 
   function listKeys(event) {
     var key = event.key, row = currentRow();
+    // In the bulk rating group the arrows move between its stars as usual, and 1–5 pick one.
+    var bulk = event.target.closest ? event.target.closest("#bulk-form") : null;
+    if (bulk) {
+      var choice = /^[1-5]$/.test(key) && bulk.querySelector('input[name="rating"][value="' + key + '"]');
+      if (choice) { choice.checked = true; choice.focus(); event.preventDefault(); }
+      return;
+    }
     if (key === "ArrowDown" || key === "j" || key === "ArrowUp" || key === "k") {
       var step = key === "ArrowDown" || key === "j" ? 1 : -1;
       var all = rows(), at = row ? all.indexOf(row) : -1;

@@ -64,12 +64,13 @@ def test_a_500_film_history_is_finished_in_the_list_with_the_keyboard(page, tmp_
     expect(first).to_be_focused()
     expect(first.locator("th .prime-title")).to_have_text(next(iter(watched)))
 
-    bulk = page.get_by_role("group", name="Rating for all High matches")
-    bulk.get_by_label("3 stars").check()
-    page.get_by_role("button", name="Add all High matches").click()
+    # The bulk step by keyboard: back to the group, 3 stars, its button, the dialog's Add.
+    for key in ["Shift+Tab", "Shift+Tab", "Shift+Tab", "3", "Tab", "Enter"]:
+        page.keyboard.press(key)
     dialog = page.get_by_role("dialog")
-    expect(dialog).to_contain_text(f"This adds {HIGH} films")
-    dialog.get_by_role("button", name="Add").click()
+    expect(dialog).to_contain_text(f"This adds {HIGH} films to your rankings with 3 stars")
+    expect(dialog.get_by_role("button", name="Add")).to_be_focused()
+    page.keyboard.press("Enter")
     expect(_rows(page, "decided")).to_have_count(HIGH, timeout=30_000)
     assert Ranking.objects.filter(user__username="lister", rating=3).count() == HIGH
 
