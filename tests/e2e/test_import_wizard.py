@@ -4,6 +4,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
+from imports.models import ImportItem, ImportSession, movie_to_snapshot
+from rankings.catalog import CatalogMovie
 from rankings.models import Ranking
 from tests.e2e.conftest import sign_up
 from tests.factories import MovieFactory, RankingFactory
@@ -125,3 +127,36 @@ def test_an_add_the_server_refuses_shows_why_and_keeps_the_card(page, tmp_path):
     expect(page.get_by_role("alert")).to_contain_text("That film is not in the catalog.")
     expect(_card_title(page)).to_have_text("Casablanca")
     assert not Ranking.objects.filter(user__username="refused").exists()
+
+
+def test_a_card_whose_only_proposal_is_low_selects_nothing_and_enter_says_so_by_the_choices(
+    page,
+):
+    sign_up(page, username="doubter")
+    user = get_user_model().objects.get(username="doubter")
+    session = ImportSession.objects.create(user=user, status="reviewing", file_name="h.csv")
+    proposal = CatalogMovie(title="Star Trek: Insurrection", year=1998, imdb_id="tt0120844")
+    ImportItem.objects.create(
+        session=session,
+        position=1,
+        prime_title="Star Track Insurection",
+        clean_title="Star Track Insurection",
+        match_status="needs_review",
+        band="Low",
+        confidence=0.45,
+        reason="weak title match",
+        proposal=movie_to_snapshot(proposal),
+    )
+
+    page.goto(f"/settings/import/{session.pk}/")
+    expect(_card_title(page)).to_have_text("Star Track Insurection")
+    expect(page.get_by_text("Needs review")).to_be_visible()
+    expect(page.get_by_role("radio", name="Star Trek: Insurrection (1998)")).not_to_be_checked()
+
+    page.keyboard.press("4")
+    page.keyboard.press("Enter")
+
+    choices = page.locator("fieldset.choices")
+    expect(choices.get_by_role("alert")).to_have_text("Choose the film to add, or Skip.")
+    expect(choices).to_have_attribute("aria-invalid", "true")
+    assert not Ranking.objects.filter(user=user).exists()
