@@ -304,15 +304,21 @@ def _decided(request: HtmxHttpRequest, session: ImportSession) -> HttpResponse:
 @_answers_expired
 def undo(request: HtmxHttpRequest, pk: int):
     session = _get_session_for_user(request, pk)
-    if session.status in (ImportSession.Status.REVIEWING, ImportSession.Status.COMPLETE):
-        try:
-            if not services.undo_last(session=session):
-                return _after_action(request, session, "There is nothing to undo.")
-        except services.CannotReopen as exc:
-            return _after_action(request, session, exc.message)
-        session.refresh_from_db()
-        session.touch()
-    return _after_action(request, session)
+    return _after_action(request, session, _take_back_last_step(session))
+
+
+def _take_back_last_step(session: ImportSession) -> str:
+    """Undo the session's last step; what to tell the person when nothing was undone."""
+    if session.status not in (ImportSession.Status.REVIEWING, ImportSession.Status.COMPLETE):
+        return ""
+    try:
+        if not services.undo_last(session=session):
+            return "There is nothing to undo."
+    except services.CannotReopen as exc:
+        return exc.message
+    session.refresh_from_db()
+    session.touch()
+    return ""
 
 
 @require_POST
@@ -547,13 +553,4 @@ def skip_all_unmatched(request: HtmxHttpRequest, pk: int):
 @_answers_expired
 def list_undo(request: HtmxHttpRequest, pk: int):
     session = _get_session_for_user(request, pk)
-    message = ""
-    if session.status in (ImportSession.Status.REVIEWING, ImportSession.Status.COMPLETE):
-        try:
-            if not services.undo_last(session=session):
-                message = "There is nothing to undo."
-        except services.CannotReopen as exc:
-            message = exc.message
-        session.refresh_from_db()
-        session.touch()
-    return _render_list(request, session, error=message)
+    return _render_list(request, session, error=_take_back_last_step(session))
