@@ -137,8 +137,10 @@ def main() -> int:
     decision_ms = [t * 1000 for t, _ in decisions]
     bulk_s = [t for t, _ in bulks]
     bands = {"High": HIGH, "Medium": DOUBTFUL, "none": UNMATCHED}
-    with_bulk = BULK_KEYS + CONFIRM_KEYS + sum(
-        LIST_ROW_KEYS[band] * count for band, count in bands.items() if band != "High"
+    with_bulk = (
+        BULK_KEYS
+        + CONFIRM_KEYS
+        + sum(LIST_ROW_KEYS[band] * count for band, count in bands.items() if band != "High")
     )
     row_by_row = sum(LIST_ROW_KEYS[band] * count for band, count in bands.items())
     card_by_card = sum(CARD_KEYS[band] * count for band, count in bands.items())
