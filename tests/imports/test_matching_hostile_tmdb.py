@@ -9,7 +9,7 @@ import uuid
 
 import pytest
 
-from imports import services, views
+from imports import matcher, views
 from imports.models import ImportSession
 from rankings.tmdb import TMDBClient
 from tests.fake_tmdb import FAKE_API_KEY
@@ -99,8 +99,8 @@ def test_a_tmdb_sending_a_byte_at_a_time_cannot_hold_a_match_request_past_its_de
     alice_client, alice, tmdb, monkeypatch
 ):
     # Scaled down from 2.5 s + 10 s: each byte comes well inside the read timeout.
-    monkeypatch.setattr(views, "MATCH_BUDGET_SECONDS", 0.3)
-    monkeypatch.setattr(services, "LOOKUP_GRACE_SECONDS", 0.7)
+    monkeypatch.setattr(matcher, "MATCH_BUDGET_SECONDS", 0.3)
+    monkeypatch.setattr(matcher, "LOOKUP_GRACE_SECONDS", 0.7)
     session = _import(alice_client, alice)
     tmdb.drip_next(100, interval=0.1)
     started = time.monotonic()
