@@ -5,14 +5,15 @@ offline catalog shipped in the repository. Both return `CatalogMovie` values and
 `CatalogError` subclasses whose `message` can be shown to a user as is.
 """
 
+import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
-from typing import Protocol
+from typing import Any, Protocol
 
 IMDB_TITLE_URL = "https://www.imdb.com/title/{}/"
 TMDB_MOVIE_URL = "https://www.themoviedb.org/movie/{}"
@@ -106,6 +107,71 @@ def time_left() -> float | None:
     """Seconds until the current deadline (may be negative), or None without one."""
     end = _deadline.get()
     return None if end is None else end - time.monotonic()
+
+
+class Errand:
+    """Storage work (a cache read or write, a database query) handed to the storage thread."""
+
+    def __init__(self, work: Callable[[], Any]):
+        self._work = work
+        self._done = threading.Event()
+        self._result: Any = None
+        self._error: BaseException | None = None
+
+    def run(self) -> None:
+        try:
+            self._result = self._work()
+        except BaseException as exc:  # handed back to the thread waiting for it
+            self._error = exc
+        finally:
+            self._done.set()
+
+    def result(self, timeout: float) -> Any:
+        if not self._done.wait(timeout):
+            raise TimeoutError("the storage thread did not run this errand in time")
+        if self._error is not None:
+            raise self._error
+        return self._result
+
+
+# The thread that owns the storage connections, and how to hand it an errand.
+_storage_thread: ContextVar[tuple[int, Callable[[Errand], None]] | None] = ContextVar(
+    "catalog_storage_thread", default=None
+)
+ERRAND_WAIT_SECONDS = 5.0
+
+
+@contextmanager
+def storage_thread(post: Callable[[Errand], None]) -> Iterator[None]:
+    """Make the calling thread the one that does the catalog's storage work.
+
+    Inside, catalog calls on other threads (running in a copy of this context, as the
+    matcher's lookup threads do) hand their cache and database work to `post` instead of
+    opening database connections of their own; the calling thread must `run()` each errand it
+    is given until those threads have ended. Everywhere else the work runs where it is asked.
+    """
+    token = _storage_thread.set((threading.get_ident(), post))
+    try:
+        yield
+    finally:
+        _storage_thread.reset(token)
+
+
+def on_storage_thread(work: Callable[[], Any], *, wait: bool = True) -> Any:
+    """`work()`, run by the storage thread (see `storage_thread`), or here without one.
+
+    With `wait=False` the errand is only handed over (a cache write nobody waits for). Waiting
+    ends with `TimeoutError` at the current deadline, or after ERRAND_WAIT_SECONDS.
+    """
+    owner = _storage_thread.get()
+    if owner is None or owner[0] == threading.get_ident():
+        return work()
+    errand = Errand(work)
+    owner[1](errand)
+    if not wait:
+        return None
+    left = time_left()
+    return errand.result(ERRAND_WAIT_SECONDS if left is None else max(0.0, left))
 
 
 class Catalog(Protocol):

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from contextvars import ContextVar
 from datetime import UTC, date, datetime
 from email.utils import parsedate_to_datetime
+from functools import partial
 from typing import Any
 
 import httpcore
@@ -27,6 +28,7 @@ from rankings.catalog import (
     OutOfTime,
     RateLimited,
     deadline,
+    on_storage_thread,
     time_left,
 )
 from rankings.titles import normalize_title
@@ -81,8 +83,13 @@ class RateLimiter:
     - in Redis, when the cache alias is Django's `RedisCache`: a Lua script reads Redis's own
       clock and moves the slot in one atomic step, so every process (gunicorn workers, the
       management commands) shares one budget and host clocks need not agree;
-    - otherwise (or while Redis is failing) in this object, behind a lock: shared by all threads
-      using the client, which `get_catalog()` makes one per process.
+    - otherwise, with a `database` alias, in the one `CatalogPace` row: an UPDATE reads the
+      database's clock and moves the slot in one statement, so every process sharing the
+      database shares the budget too. The query runs on the storage thread
+      (`rankings.catalog.storage_thread`), never inside a transaction (its row lock would make
+      every other process wait for that transaction to end);
+    - otherwise (or while those are failing) in this object, behind a lock: shared by all
+      threads using the client, which `get_catalog()` makes one per process.
 
     The interval carries a little headroom because TMDB counts requests when they arrive, and
     network jitter can bunch up starts that left here exactly on time.
@@ -99,11 +106,18 @@ class RateLimiter:
         return slot - now
     """
 
+    # The database's clock in seconds, constant within one statement.
+    _NOW = {
+        "postgresql": "extract(epoch from statement_timestamp())",
+        "sqlite": "((julianday('now') - 2440587.5) * 86400.0)",
+    }
+
     def __init__(
         self,
         max_rps: float,
         *,
         cache_alias: str | None = "default",
+        database: str | None = None,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
     ):
@@ -111,6 +125,8 @@ class RateLimiter:
             raise ValueError("max_rps must be positive")
         self.interval = 1 / (max_rps * self.HEADROOM)
         self.cache_alias = cache_alias
+        self.database = database
+        self._database_failing = False
         self._clock = clock
         self._sleep = sleep
         self._lock = threading.Lock()
@@ -120,6 +136,8 @@ class RateLimiter:
     def wait(self, max_wait: float | None = None) -> bool:
         """Sleep until this caller's slot; False, at once, if that is more than `max_wait`."""
         delay = self._reserve_in_redis()
+        if delay is None:
+            delay = self._reserve_in_database()
         if delay is None:
             delay = self._reserve_here()
         if max_wait is not None and delay > max_wait:
@@ -134,6 +152,48 @@ class RateLimiter:
             slot = max(now, self._next_slot)
             self._next_slot = slot + self.interval
         return slot - now
+
+    def _reserve_in_database(self) -> float | None:
+        if self.database is None:
+            return None
+        try:
+            delay = on_storage_thread(self._database_slot)
+        except Exception as exc:
+            if not self._database_failing:
+                logger.warning(
+                    "Database rate limiter unavailable (%s); limiting TMDB requests per process",
+                    type(exc).__name__,
+                )
+            self._database_failing = True
+            return None
+        if delay is not None and self._database_failing:
+            logger.info("Database rate limiter is back")
+            self._database_failing = False
+        return delay
+
+    def _database_slot(self) -> float | None:
+        from django.db import connections
+
+        from rankings.models import CatalogPace
+
+        connection = connections[self.database]
+        now = self._NOW.get(connection.vendor)
+        if now is None or connection.in_atomic_block:
+            return None
+        sql = (
+            f"UPDATE {CatalogPace._meta.db_table} "
+            f"SET next_slot = CASE WHEN next_slot > {now} THEN next_slot ELSE {now} END + %s "
+            f"WHERE id = 1 RETURNING next_slot - %s - {now}"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [self.interval, self.interval])
+            row = cursor.fetchone()
+            if row is None:
+                # First use, or a test database flushed since: the row is made once.
+                CatalogPace.objects.using(self.database).get_or_create(pk=1)
+                cursor.execute(sql, [self.interval, self.interval])
+                row = cursor.fetchone()
+        return float(row[0])
 
     def _reserve_in_redis(self) -> float | None:
         if self.cache_alias is None:
@@ -283,7 +343,8 @@ class TMDBClient:
     - Auth: `Authorization: Bearer <read access token>` when a token is given, else the
       `api_key` query parameter. The credential never reaches logs, cache keys, errors or repr.
     - Pace: `RateLimiter` (see there) keeps to `max_rps` across threads, and across processes
-      when the cache is Redis; at most 20 connections.
+      through Redis or `pace_database` (`from_settings` uses the default database); at most
+      20 connections.
     - Failures: 429 waits for Retry-After (at least 1 s) and retries; timeouts, connection
       errors and 5xx retry with a short backoff; each has a bounded number of attempts, then a
       typed `CatalogError` whose message can be shown as is. Nothing else leaves the client.
@@ -293,7 +354,10 @@ class TMDBClient:
     - Answers: every one is checked field by field before it is cached or used; one that is
       not the JSON TMDB sends is a `MalformedAnswer`.
     - Cache: search and movie payloads live in the Django cache for a day, keyed by a hash of
-      the normalised query, year and language. A broken cache is logged and bypassed.
+      the normalised query, year and language. A broken cache is logged and bypassed. Cache
+      reads and writes, like the database pacing, run on the storage thread when there is one
+      (`rankings.catalog.storage_thread`), so threads calling the client open no database
+      connections of their own.
 
     Tests and benchmarks inject `http_client` or `transport`, `sleep` (retry waits) and
     `timeout`.
@@ -322,6 +386,7 @@ class TMDBClient:
         timeout: httpx.Timeout | float = DEFAULT_TIMEOUT,
         sleep: Callable[[float], None] = time.sleep,
         rate_limiter: RateLimiter | None = None,
+        pace_database: str | None = None,
     ):
         if not (api_key or read_access_token):
             raise ValueError("TMDBClient needs an api_key or a read_access_token")
@@ -330,7 +395,9 @@ class TMDBClient:
         self.image_url = image_url.rstrip("/")
         self.cache_alias = cache_alias
         self._sleep = sleep
-        self._limiter = rate_limiter or RateLimiter(max_rps, cache_alias=cache_alias)
+        self._limiter = rate_limiter or RateLimiter(
+            max_rps, cache_alias=cache_alias, database=pace_database
+        )
         self._owns_http = http_client is None
         limits = httpx.Limits(
             max_connections=self.MAX_CONNECTIONS,
@@ -352,6 +419,7 @@ class TMDBClient:
             "api_url": settings.TMDB_API_URL,
             "image_url": settings.TMDB_IMAGE_URL,
             "max_rps": settings.TMDB_MAX_RPS,
+            "pace_database": "default",
         }
         return cls(**{**options, **overrides})
 
@@ -566,7 +634,7 @@ class TMDBClient:
         if self.cache_alias is None:
             return None
         try:
-            value = caches[self.cache_alias].get(key)
+            value = on_storage_thread(partial(caches[self.cache_alias].get, key))
         except Exception as exc:
             logger.warning("TMDB cache read failed (%s); asking TMDB", type(exc).__name__)
             return None
@@ -579,8 +647,11 @@ class TMDBClient:
             return None
 
     def _cache_set(self, key: str, value: Any) -> None:
-        if self.cache_alias is None:
-            return
+        if self.cache_alias is not None:
+            # Nobody waits for it: the answer is already in hand.
+            on_storage_thread(partial(self._cache_write, key, value), wait=False)
+
+    def _cache_write(self, key: str, value: Any) -> None:
         try:
             caches[self.cache_alias].set(key, value, CACHE_TTL)
         except Exception as exc:

@@ -1,13 +1,17 @@
 """The TMDB client against the fake TMDB server: real HTTP on 127.0.0.1, nothing mocked."""
 
 import base64
+import contextlib
+import contextvars
 import logging
 import pickle
+import queue
 import socket
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
+from functools import partial
 
 import pytest
 from django.core.cache import caches
@@ -24,7 +28,9 @@ from rankings.catalog import (
     RateLimited,
     deadline,
     get_catalog,
+    storage_thread,
 )
+from rankings.models import CatalogPace
 from rankings.tmdb import MalformedAnswer, RateLimiter, TMDBClient
 from tests.fake_tmdb import FAKE_API_KEY, FAKE_READ_ACCESS_TOKEN
 
@@ -649,3 +655,56 @@ def test_clients_sharing_a_redis_cache_share_one_cap(settings, fake_tmdb):
     assert fake_tmdb.request_count == 120
     # Each limiter alone would allow 100 per second; together they kept to one budget.
     assert elapsed >= 119 / 100
+
+
+def _run_with_a_storage_thread(calls) -> None:
+    """Run `calls` on 10 threads while this thread does their storage work, as the matcher's
+    request thread does."""
+    errands: queue.SimpleQueue = queue.SimpleQueue()
+    with storage_thread(errands.put), ThreadPoolExecutor(max_workers=10) as pool:
+        futures = [pool.submit(contextvars.copy_context().run, call) for call in calls]
+        while not all(future.done() for future in futures):
+            with contextlib.suppress(queue.Empty):
+                errands.get(timeout=0.01).run()
+    for future in futures:
+        future.result()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_clients_sharing_a_database_share_one_cap_without_redis(fake_tmdb):
+    fake_tmdb.max_rps = 100
+    # Two clients with their own in-process limiters stand in for two gunicorn workers.
+    workers = [
+        TMDBClient(
+            api_key=FAKE_API_KEY,
+            api_url=fake_tmdb.url,
+            max_rps=100,
+            cache_alias=None,
+            pace_database="default",
+        )
+        for _ in range(2)
+    ]
+    calls = [partial(workers[i % 2].search, f"Film {i}") for i in range(120)]
+    started = time.monotonic()
+
+    _run_with_a_storage_thread(calls)
+
+    elapsed = time.monotonic() - started
+    for worker in workers:
+        worker.close()
+    assert fake_tmdb.rate_limited_count == 0
+    assert fake_tmdb.request_count == 120
+    # Each limiter alone would allow 100 per second; together they kept to one budget.
+    assert elapsed >= 119 / 100
+    assert CatalogPace.objects.get().next_slot > 0
+
+
+def test_inside_a_transaction_the_limiter_paces_in_the_process_and_takes_no_row_lock(fake_tmdb, db):
+    waits: list[float] = []
+    limiter = RateLimiter(1, cache_alias=None, database="default", sleep=waits.append)
+
+    limiter.wait()
+    limiter.wait()
+
+    assert not CatalogPace.objects.exists()
+    assert waits == [pytest.approx(1 / RateLimiter.HEADROOM, abs=0.01)]
