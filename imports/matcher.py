@@ -170,10 +170,12 @@ def match_batch(*, session: ImportSession, catalog: Catalog, budget: float | Non
     cost = _RequestCost(expected=2.0 if session.language else 1.0)
     with catalog_deadline(budget + LOOKUP_GRACE_SECONDS):
         while (remaining := deadline - time.monotonic()) > 0:
-            # As many titles as the rate limit lets through in the time left: the request
-            # keeps TMDB busy to the end of its time box without running far past it. Cached
+            # As many titles as the rate limit lets through in the time left, after the
+            # requests already queued for it (other people's imports): the request keeps
+            # TMDB busy to the end of its time box without running far past it. Cached
             # titles take no time, so the loop simply claims again.
-            titles = settings.TMDB_MAX_RPS * remaining / cost.per_title
+            queued = catalog.backlog() if hasattr(catalog, "backlog") else 0.0
+            titles = settings.TMDB_MAX_RPS * (remaining - queued) / cost.per_title
             items = _claim(session, max(1, round(titles)))
             if not items:
                 break

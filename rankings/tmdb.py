@@ -106,6 +106,11 @@ class RateLimiter:
         return slot - now
     """
 
+    _PEEK = """
+        local now = redis.call('TIME')
+        now = tonumber(now[1]) * 1000000 + tonumber(now[2])
+        return tonumber(redis.call('GET', KEYS[1]) or '0') - now
+    """
     # The database's clock in seconds, constant within one statement.
     _NOW = {
         "postgresql": "extract(epoch from statement_timestamp())",
@@ -145,6 +150,45 @@ class RateLimiter:
         if delay > 0:
             self._sleep(delay)
         return True
+
+    def backlog(self) -> float:
+        """Seconds until the next free slot: how long a request asked for now would wait."""
+        for peek in (self._backlog_in_redis, self._backlog_in_database):
+            try:
+                waiting = peek()
+            except Exception:
+                # `wait()` logs the failure; this is only an estimate.
+                waiting = None
+            if waiting is not None:
+                return max(0.0, waiting)
+        with self._lock:
+            return max(0.0, self._next_slot - self._clock())
+
+    def _backlog_in_redis(self) -> float | None:
+        if self.cache_alias is None or self._redis_failing:
+            return None
+        cache = caches[self.cache_alias]
+        if not isinstance(cache, RedisCache):
+            return None
+        key = cache.make_key(self.KEY)
+        client = cache._cache.get_client(key)
+        return int(client.register_script(self._PEEK)(keys=[key])) / 1_000_000
+
+    def _backlog_in_database(self) -> float | None:
+        from django.db import connections
+
+        from rankings.models import CatalogPace
+
+        if self.database is None or self._database_failing:
+            return None
+        connection = connections[self.database]
+        now = self._NOW.get(connection.vendor)
+        if now is None or connection.in_atomic_block:
+            return None
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT next_slot - {now} FROM {CatalogPace._meta.db_table}")
+            row = cursor.fetchone()
+        return float(row[0]) if row else 0.0
 
     def _reserve_here(self) -> float:
         with self._lock:
@@ -428,6 +472,11 @@ class TMDBClient:
 
     def describe(self) -> str:
         return "TMDB catalog (The Movie Database)"
+
+    def backlog(self) -> float:
+        """Seconds a request asked for now would wait for its turn under the rate limit, for
+        every process sharing it: other people's imports."""
+        return self._limiter.backlog()
 
     def close(self) -> None:
         if self._owns_http:

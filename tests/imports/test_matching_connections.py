@@ -8,7 +8,7 @@ import pytest
 from django.db.backends.signals import connection_created
 from django.test import Client
 
-from imports import views
+from imports import matcher, views
 from imports.models import ImportSession
 from rankings.models import CatalogPace
 from rankings.tmdb import TMDBClient
@@ -87,3 +87,34 @@ def test_a_match_request_with_the_database_cache_opens_no_connection_on_its_look
     assert bobs.status == "reviewing"
     assert connections_opened == []
     assert tmdb.request_count == 0
+
+
+def test_while_other_imports_fill_the_rate_limits_queue_a_request_claims_fewer_titles(
+    alice_client, alice, tmdb, monkeypatch, settings
+):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": f"backlog-{uuid.uuid4()}",
+        }
+    }
+    monkeypatch.setattr(matcher, "MATCH_BUDGET_SECONDS", 0.5)
+    tmdb.latency = 0.2
+    rows = [(f"2024-05-{day:02d} 20:00:00.000", "Movie", t) for day, t in enumerate(TITLES, 1)]
+    upload(alice_client, v3_file(rows))
+    session = ImportSession.objects.get(user=alice)
+    catalog = views.get_catalog()
+    # Other people's imports have queued more requests than this one's whole budget.
+    monkeypatch.setattr(catalog, "backlog", lambda: 10.0)
+
+    alice_client.post(f"/settings/import/{session.pk}/match/", headers=HX)
+
+    # One title at a time, each waiting on TMDB: claiming all twelve would have matched them.
+    matched = session.items.exclude(match_status="pending").count()
+    assert 1 <= matched <= 4
+    assert not session.items.filter(claimed_until__isnull=False).exists()
+
+    monkeypatch.setattr(catalog, "backlog", lambda: 0.0)
+    alice_client.post(f"/settings/import/{session.pk}/match/", headers=HX)
+
+    assert not session.items.filter(match_status="pending").exists()

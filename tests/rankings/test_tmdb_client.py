@@ -708,3 +708,28 @@ def test_inside_a_transaction_the_limiter_paces_in_the_process_and_takes_no_row_
 
     assert not CatalogPace.objects.exists()
     assert waits == [pytest.approx(1 / RateLimiter.HEADROOM, abs=0.01)]
+
+
+def test_the_backlog_is_how_long_a_request_asked_for_now_would_wait():
+    limiter = RateLimiter(10, cache_alias=None, clock=lambda: 100.0, sleep=lambda seconds: None)
+    assert limiter.backlog() == 0
+
+    for _ in range(3):
+        limiter.wait()
+
+    assert limiter.backlog() == pytest.approx(3 / (10 * RateLimiter.HEADROOM))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_backlog_of_a_database_shared_limiter_counts_every_processs_requests():
+    # Two limiters stand in for two gunicorn workers sharing the database.
+    first, second = (
+        RateLimiter(1, cache_alias=None, database="default", sleep=lambda seconds: None)
+        for _ in range(2)
+    )
+
+    first.wait()
+    first.wait()
+
+    # SQLite's clock counts milliseconds.
+    assert 0.9 < second.backlog() < 2 / RateLimiter.HEADROOM + 0.01
