@@ -129,9 +129,11 @@ def _look_up_all(lookups: dict[tuple, Callable[[], Lookup]], found) -> None:
 
     workers = min(MAX_LOOKUP_THREADS, len(todo))
     error = None
+    # Left in this order, the storage thread stops first: should `found` fail, the errands
+    # still queued fail at once instead of keeping the workers (and the pool's exit) waiting.
     with (
-        storage_thread(done.put),
         ThreadPoolExecutor(max_workers=workers, thread_name_prefix="match") as pool,
+        storage_thread(done.put),
     ):
         for _ in range(workers):
             # Each worker runs in a copy of this context, so the catalog deadline and the

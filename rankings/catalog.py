@@ -126,6 +126,11 @@ class Errand:
         finally:
             self._done.set()
 
+    def cancel(self) -> None:
+        if not self._done.is_set():
+            self._error = TimeoutError("the storage thread stopped before running this errand")
+            self._done.set()
+
     def result(self, timeout: float) -> Any:
         if not self._done.wait(timeout):
             raise TimeoutError("the storage thread did not run this errand in time")
@@ -134,10 +139,34 @@ class Errand:
         return self._result
 
 
-# The thread that owns the storage connections, and how to hand it an errand.
-_storage_thread: ContextVar[tuple[int, Callable[[Errand], None]] | None] = ContextVar(
-    "catalog_storage_thread", default=None
-)
+class _StorageDesk:
+    """Where other threads hand errands to the storage thread; shared by every copy of the
+    context, so closing it reaches threads still running."""
+
+    def __init__(self, post: Callable[[Errand], None]):
+        self.owner = threading.get_ident()
+        self._post = post
+        self._lock = threading.Lock()
+        self._handed: list[Errand] = []
+        self._closed = False
+
+    def hand(self, errand: Errand) -> None:
+        with self._lock:
+            if not self._closed:
+                self._handed.append(errand)
+                self._post(errand)
+                return
+        errand.cancel()
+
+    def close(self) -> None:
+        with self._lock:
+            self._closed = True
+            handed, self._handed = self._handed, []
+        for errand in handed:
+            errand.cancel()
+
+
+_storage_desk: ContextVar[_StorageDesk | None] = ContextVar("catalog_storage_desk", default=None)
 ERRAND_WAIT_SECONDS = 5.0
 
 
@@ -149,12 +178,16 @@ def storage_thread(post: Callable[[Errand], None]) -> Iterator[None]:
     matcher's lookup threads do) hand their cache and database work to `post` instead of
     opening database connections of their own; the calling thread must `run()` each errand it
     is given until those threads have ended. Everywhere else the work runs where it is asked.
+    On leaving, errands not run yet fail at once (the calling thread left early, on an error),
+    so no other thread waits for them.
     """
-    token = _storage_thread.set((threading.get_ident(), post))
+    desk = _StorageDesk(post)
+    token = _storage_desk.set(desk)
     try:
         yield
     finally:
-        _storage_thread.reset(token)
+        _storage_desk.reset(token)
+        desk.close()
 
 
 def on_storage_thread(work: Callable[[], Any], *, wait: bool = True) -> Any:
@@ -163,11 +196,11 @@ def on_storage_thread(work: Callable[[], Any], *, wait: bool = True) -> Any:
     With `wait=False` the errand is only handed over (a cache write nobody waits for). Waiting
     ends with `TimeoutError` at the current deadline, or after ERRAND_WAIT_SECONDS.
     """
-    owner = _storage_thread.get()
-    if owner is None or owner[0] == threading.get_ident():
+    desk = _storage_desk.get()
+    if desk is None or desk.owner == threading.get_ident():
         return work()
     errand = Errand(work)
-    owner[1](errand)
+    desk.hand(errand)
     if not wait:
         return None
     left = time_left()
