@@ -3,6 +3,13 @@
 from django.db import migrations, models
 
 
+def unlogged_on_postgresql(apps, schema_editor):
+    # The row is rewritten for every TMDB request and worth nothing after a crash (it is made
+    # again on first use): on PostgreSQL it skips the write-ahead log and its flush per commit.
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("ALTER TABLE rankings_catalogpace SET UNLOGGED")
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("rankings", "0001_initial"),
@@ -21,4 +28,5 @@ class Migration(migrations.Migration):
                 ("next_slot", models.FloatField(default=0)),
             ],
         ),
+        migrations.RunPython(unlogged_on_postgresql, migrations.RunPython.noop, elidable=True),
     ]
