@@ -17,9 +17,10 @@ How long a match request can run, whatever the catalog does. One policy, applied
   worker threads run in a copy of the request's context, so the same deadline holds there.
   Every other request gets `PAGE_DEADLINE_SECONDS` from `rankings.middleware`; the innermost
   deadline wins.
-- The TMDB client shortens each attempt's timeout, and skips a retry or a Retry-After wait, that
-  would run past the deadline: it raises `OutOfTime` (nothing failed: the titles are released
-  for the next request, no message) or the failure it was retrying (matching pauses with it).
+- The TMDB client ends each attempt by the deadline (every socket call, so a server dripping
+  bytes cannot stretch it), and skips a retry or a Retry-After wait that would run past it:
+  it raises `OutOfTime` (nothing failed: the titles are released for the next request, no
+  message) or the failure it was retrying (matching pauses with it).
 - So a match request ends about 12.5 s in at most: inside CLAIM_LEASE (20 s), which a live
   request therefore never outlives, and gunicorn's default 30 s worker timeout.
 """
@@ -42,7 +43,7 @@ from django.utils import timezone
 from imports.lookup import Lookup, find_match
 from imports.models import ImportItem, ImportSession, movie_to_snapshot
 from imports.scoring import match
-from rankings.catalog import Catalog, CatalogError, OutOfTime
+from rankings.catalog import Catalog, CatalogError, Errand, OutOfTime, storage_thread
 from rankings.catalog import deadline as catalog_deadline
 from rankings.models import Ranking
 from rankings.titles import normalize_title
@@ -98,6 +99,11 @@ def _look_up_all(lookups: dict[tuple, Callable[[], Lookup]], found) -> None:
     """Run each lookup once, concurrently (the client's rate limiter paces the requests), and
     call `found(key, lookup)` on this thread as each completes.
 
+    This thread is the catalog's storage thread: the lookup threads hand it their cache reads
+    and writes and the rate limiter's database queries, so that a match request holds one
+    database connection however many threads it runs (each would open its own otherwise, and
+    ten users' imports on four workers used up PostgreSQL's 100).
+
     The first failure stops the lookups not started yet and is raised once those in flight
     have ended; the searches that succeeded are in the cache by then.
     """
@@ -117,27 +123,39 @@ def _look_up_all(lookups: dict[tuple, Callable[[], Lookup]], found) -> None:
                 except Exception as exc:
                     done.put((key, None, exc))
         finally:
-            # With the database cache each worker thread opened its own connection.
+            # Only a catalog that ignores the storage thread opens connections here.
             connections.close_all()
             done.put(None)
 
     workers = min(MAX_LOOKUP_THREADS, len(todo))
-    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="match") as pool:
+    error = None
+    # Left in this order, the storage thread stops first: should `found` fail, the errands
+    # still queued fail at once instead of keeping the workers (and the pool's exit) waiting.
+    with (
+        ThreadPoolExecutor(max_workers=workers, thread_name_prefix="match") as pool,
+        storage_thread(done.put),
+    ):
         for _ in range(workers):
-            # Each worker runs in a copy of this context, so the catalog deadline holds there.
+            # Each worker runs in a copy of this context, so the catalog deadline and the
+            # storage thread hold there.
             pool.submit(contextvars.copy_context().run, work)
         try:
+            # Until every worker has ended, even after a failure: they may wait on an errand.
             while workers:
                 message = done.get()
                 if message is None:
                     workers -= 1
-                    continue
-                key, lookup, error = message
-                if error:
-                    raise error
-                found(key, lookup)
+                elif isinstance(message, Errand):
+                    message.run()
+                elif message[2] is not None:
+                    error = error or message[2]
+                    stop.set()
+                elif error is None:
+                    found(message[0], message[1])
         finally:
             stop.set()
+    if error is not None:
+        raise error
 
 
 def match_batch(*, session: ImportSession, catalog: Catalog, budget: float | None = None) -> None:
@@ -154,10 +172,12 @@ def match_batch(*, session: ImportSession, catalog: Catalog, budget: float | Non
     cost = _RequestCost(expected=2.0 if session.language else 1.0)
     with catalog_deadline(budget + LOOKUP_GRACE_SECONDS):
         while (remaining := deadline - time.monotonic()) > 0:
-            # As many titles as the rate limit lets through in the time left: the request
-            # keeps TMDB busy to the end of its time box without running far past it. Cached
+            # As many titles as the rate limit lets through in the time left, after the
+            # requests already queued for it (other people's imports): the request keeps
+            # TMDB busy to the end of its time box without running far past it. Cached
             # titles take no time, so the loop simply claims again.
-            titles = settings.TMDB_MAX_RPS * remaining / cost.per_title
+            queued = catalog.backlog() if hasattr(catalog, "backlog") else 0.0
+            titles = settings.TMDB_MAX_RPS * (remaining - queued) / cost.per_title
             items = _claim(session, max(1, round(titles)))
             if not items:
                 break

@@ -3,7 +3,8 @@
 It serves `/3/search/movie`, `/3/movie/{id}` and `/3/configuration` from the films in
 `tests/data/tmdb_catalog.json` (built by `scripts/build_fake_tmdb_catalog.py`), checks auth like
 TMDB does, and has knobs for the failures the client must survive: latency, a requests-per-second
-cap answered with 429, forced error statuses and responses that never come.
+cap answered with 429, forced error statuses, responses that never come or come a byte at a time,
+and answers the client cannot read (a lying Content-Encoding, wrong types, absurd nesting).
 
 From a script:
 
@@ -67,6 +68,15 @@ class _Forced:
     retry_after: int | None = None
     timeout: bool = False
     close_socket: bool = False
+    # The variants below answer the request as usual, then spoil the answer.
+    drip: float = 0.0
+    body: bytes | None = None
+    headers: tuple[tuple[str, str], ...] = ()
+    fields: tuple[tuple[str, object], ...] = ()
+
+    @property
+    def spoils(self) -> bool:
+        return bool(self.drip or self.body is not None or self.headers or self.fields)
 
 
 def load_catalog(path: Path = CATALOG_FILE) -> list[dict]:
@@ -174,6 +184,32 @@ class FakeTMDB:
         with self._lock:
             self._forced.extend(_Forced(timeout=True, close_socket=close_socket) for _ in range(n))
 
+    def drip_next(self, n: int = 1, *, interval: float = 4.0) -> None:
+        """Send the next n answers (status line and headers included) one byte every
+        `interval` seconds: no single read ever waits long enough to time out."""
+        with self._lock:
+            self._forced.extend(_Forced(drip=interval) for _ in range(n))
+
+    def gzip_lie_next(self, n: int = 1) -> None:
+        """Label the next n answers `Content-Encoding: gzip` but send them uncompressed."""
+        with self._lock:
+            lie = (("Content-Encoding", "gzip"),)
+            self._forced.extend(_Forced(headers=lie) for _ in range(n))
+
+    def corrupt_next(self, n: int = 1, **fields: object) -> None:
+        """Set `fields` (e.g. `id="abc"`) in every film of the next n answers."""
+        with self._lock:
+            self._forced.extend(_Forced(fields=tuple(fields.items())) for _ in range(n))
+
+    def answer_next(self, n: int, body: bytes) -> None:
+        """Answer the next n requests with this body, with the status they would have had."""
+        with self._lock:
+            self._forced.extend(_Forced(body=body) for _ in range(n))
+
+    def nest_next(self, n: int = 1, *, depth: int = 100_000) -> None:
+        """Answer the next n requests with a JSON array nested `depth` deep."""
+        self.answer_next(n, b"[" * depth + b"]" * depth)
+
     def reset(self) -> None:
         """Back to a healthy server: no forced failures, no latency or cap, counters at zero."""
         with self._lock:
@@ -244,7 +280,7 @@ class FakeTMDB:
                 release.wait(self.timeout_hold)
             handler.close_connection = True
             return
-        if forced:
+        if forced and not forced.spoils:
             headers = {}
             if forced.retry_after is not None:
                 headers["Retry-After"] = str(forced.retry_after)
@@ -259,7 +295,14 @@ class FakeTMDB:
         if latency:
             time.sleep(latency)
         status, payload = self._route(url.path, params)
-        handler.send_json(status, payload)
+        if not forced:
+            handler.send_json(status, payload)
+            return
+        for movie in payload.get("results", [payload]):
+            movie.update(forced.fields)
+        # Escaped, so that a lone surrogate in `fields` goes out as "\ud800", as JSON allows.
+        body = json.dumps(payload).encode() if forced.body is None else forced.body
+        handler.send_body(status, body, dict(forced.headers), drip=forced.drip, release=release)
 
     def _authorized(self, params: dict[str, str], authorization: str) -> bool:
         return (bool(self.api_key) and params.get("api_key") == self.api_key) or (
@@ -332,21 +375,40 @@ class _Handler(BaseHTTPRequestHandler):
         self.server.fake._handle(self)  # type: ignore[attr-defined]
 
     def send_json(self, status: int, payload: dict, headers: dict[str, str] | None = None) -> None:
-        body = json.dumps(payload, ensure_ascii=False).encode()
+        self.send_body(status, _encode(payload), headers)
+
+    def send_body(
+        self,
+        status: int,
+        body: bytes,
+        headers: dict[str, str] | None = None,
+        *,
+        drip: float = 0.0,
+        release: threading.Event | None = None,
+    ) -> None:
+        head = [f"{self.protocol_version} {status} {self.responses[status][0]}"]
+        head += ["Content-Type: application/json;charset=utf-8", f"Content-Length: {len(body)}"]
+        head += [f"{name}: {value}" for name, value in (headers or {}).items()]
+        data = ("\r\n".join(head) + "\r\n\r\n").encode() + body
         try:
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json;charset=utf-8")
-            self.send_header("Content-Length", str(len(body)))
-            for name, value in (headers or {}).items():
-                self.send_header(name, value)
-            self.end_headers()
-            self.wfile.write(body)
+            if not drip:
+                self.wfile.write(data)
+                return
+            self.close_connection = True
+            for at in range(len(data)):
+                self.wfile.write(data[at : at + 1])
+                if release is not None and release.wait(drip):
+                    return
         except (BrokenPipeError, ConnectionResetError):
             # The client gave up (its timeout): nothing left to answer.
             self.close_connection = True
 
     def log_message(self, format: str, *args) -> None:
         """Silent: request lines would carry the api_key into test output."""
+
+
+def _encode(payload: dict) -> bytes:
+    return json.dumps(payload, ensure_ascii=False).encode()
 
 
 def _searchable_names(movie: dict) -> list[str]:

@@ -1,28 +1,37 @@
 """The TMDB client against the fake TMDB server: real HTTP on 127.0.0.1, nothing mocked."""
 
 import base64
+import contextlib
+import contextvars
 import logging
 import pickle
+import queue
 import socket
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
+from functools import partial
 
 import pytest
 from django.core.cache import caches
 from django.db import connection
+from django.views.debug import ExceptionReporter
 
+from rankings import tmdb
 from rankings.catalog import (
     BadCredentials,
+    CatalogError,
     CatalogUnavailable,
     NotFound,
     OutOfTime,
     RateLimited,
     deadline,
     get_catalog,
+    storage_thread,
 )
-from rankings.tmdb import RateLimiter, TMDBClient
+from rankings.models import CatalogPace
+from rankings.tmdb import MalformedAnswer, RateLimiter, TMDBClient
 from tests.fake_tmdb import FAKE_API_KEY, FAKE_READ_ACCESS_TOKEN
 
 REDIS_TEST_URL = "redis://127.0.0.1:6379/15"
@@ -387,6 +396,209 @@ def test_the_api_key_appears_in_no_log_message_error_or_repr(client, fake_tmdb, 
         assert FAKE_API_KEY not in text
 
 
+# Answers we cannot read
+
+UNREADABLE = "TMDB sent an answer we could not read."
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"id": "abc"},
+        {"id": None},
+        {"id": True},
+        {"id": 2**40},
+        {"title": 42},
+        {"overview": ["a", "list"]},
+        {"popularity": "very"},
+        {"runtime": "2h"},
+        {"genre_ids": ["Drama"]},
+        {"genres": "Drama"},
+        {"alternative_titles": ["Casa"]},
+    ],
+)
+def test_a_film_with_a_field_of_the_wrong_type_is_an_answer_we_could_not_read(
+    client, fake_tmdb, fields
+):
+    fake_tmdb.corrupt_next(1, **fields)
+
+    with pytest.raises(MalformedAnswer) as error:
+        client.search("Casablanca")
+
+    assert error.value.message == UNREADABLE
+
+
+def test_an_answer_we_could_not_read_is_not_cached_and_the_next_search_asks_again(
+    client, fake_tmdb
+):
+    fake_tmdb.corrupt_next(1, id="abc")
+    with pytest.raises(MalformedAnswer):
+        client.search("Casablanca")
+
+    assert client.search("Casablanca")[0].title == "Casablanca"
+    assert client.search("Casablanca")[0].title == "Casablanca"
+    assert fake_tmdb.request_count == 2
+
+
+def test_a_bad_movie_details_answer_is_not_cached_either(client, fake_tmdb):
+    movie_id = str(fake_tmdb.find("Inception")["id"])
+    fake_tmdb.corrupt_next(1, alternative_titles={"titles": "Origen"})
+    with pytest.raises(MalformedAnswer):
+        client.get(movie_id)
+
+    assert client.get(movie_id).title == "Inception"
+    assert fake_tmdb.request_count == 2
+
+
+def test_a_bad_entry_left_in_the_cache_by_an_older_version_is_asked_for_again(client, fake_tmdb):
+    client.search("Casablanca")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT cache_key FROM django_cache")
+        (cache_key,) = cursor.fetchone()
+    caches["default"].set(cache_key.split(":", 2)[-1], [{"id": "abc", "title": "Casablanca"}])
+
+    assert client.search("Casablanca")[0].title == "Casablanca"
+    assert fake_tmdb.request_count == 2
+
+
+@pytest.mark.parametrize(
+    "spoil",
+    [
+        pytest.param(lambda fake: fake.gzip_lie_next(1), id="gzip label on a plain body"),
+        pytest.param(lambda fake: fake.nest_next(1), id="nested 100,000 deep"),
+        pytest.param(lambda fake: fake.nest_next(1, depth=10), id="an array, not an object"),
+    ],
+)
+def test_an_answer_that_does_not_decode_is_an_answer_we_could_not_read(client, fake_tmdb, spoil):
+    spoil(fake_tmdb)
+
+    with pytest.raises(MalformedAnswer) as error:
+        client.search("Casablanca")
+
+    assert error.value.message == UNREADABLE
+    assert client.search("Casablanca")[0].title == "Casablanca"
+
+
+@pytest.mark.parametrize(
+    "body", [b'{"results": {"id": 1}}', b'{"page": 1}', b'{"results": [1]}', b"\xff\xfe{}"]
+)
+def test_results_that_are_not_a_list_of_films_are_an_answer_we_could_not_read(
+    client, fake_tmdb, body
+):
+    fake_tmdb.answer_next(1, body)
+
+    with pytest.raises(MalformedAnswer):
+        client.search("Casablanca")
+
+
+def test_a_release_date_that_is_no_date_is_an_unknown_date(client, fake_tmdb):
+    fake_tmdb.corrupt_next(1, release_date="someday")
+
+    casablanca = client.search("Casablanca")[0]
+
+    assert casablanca.title == "Casablanca"
+    assert casablanca.release_date is None and casablanca.year is None
+
+
+def test_characters_a_database_cannot_store_are_dropped_from_titles(client, fake_tmdb):
+    fake_tmdb.corrupt_next(1, title="Casa\x00blanca\ud800", imdb_id="<script>")
+
+    casablanca = client.get(str(fake_tmdb.find("Casablanca")["id"]))
+
+    assert casablanca.title == "Casablanca"
+    assert casablanca.imdb_id is None
+
+
+# A whole deadline for every call
+
+
+def test_a_server_sending_a_byte_at_a_time_is_cut_off_at_each_attempts_deadline(client, fake_tmdb):
+    # Each byte comes well within the 0.3 s read timeout; the answer would take a minute.
+    fake_tmdb.drip_next(3, interval=0.1)
+    started = time.monotonic()
+
+    with pytest.raises(CatalogUnavailable) as error:
+        client.search("Casablanca")
+
+    assert time.monotonic() - started < 3 * 0.3 + 0.5
+    assert "timed out" in error.value.message
+    assert fake_tmdb.request_count == 3
+
+
+def test_a_dripping_answer_ends_with_the_callers_deadline(tmdb_settings, fake_tmdb):
+    fake_tmdb.drip_next(1, interval=0.1)
+    started = time.monotonic()
+
+    with TMDBClient.from_settings(timeout=10) as client, deadline(0.5), pytest.raises(OutOfTime):
+        client.search("Casablanca")
+
+    assert time.monotonic() - started < 0.5 + 0.3
+
+
+def test_without_a_callers_deadline_a_call_still_ends_within_its_own(
+    tmdb_settings, fake_tmdb, monkeypatch
+):
+    monkeypatch.setattr(tmdb, "CALL_SECONDS", 0.5)
+    fake_tmdb.drip_next(1, interval=0.1)
+    started = time.monotonic()
+
+    with TMDBClient.from_settings(timeout=10) as client, pytest.raises(OutOfTime):
+        client.search("Casablanca")
+
+    assert time.monotonic() - started < 0.5 + 0.3
+
+
+def test_a_rate_limit_queue_longer_than_the_deadline_gives_up_without_waiting(fake_tmdb):
+    waits: list[float] = []
+    limiter = RateLimiter(1, cache_alias=None, sleep=waits.append)
+    client = TMDBClient(
+        api_key=FAKE_API_KEY, api_url=fake_tmdb.url, cache_alias=None, rate_limiter=limiter
+    )
+
+    with client, deadline(0.5):
+        client.search("Casablanca")
+        with pytest.raises(OutOfTime):
+            client.search("Alien")
+
+    assert waits == [] and fake_tmdb.request_count == 1
+
+
+# The key stays secret
+
+
+@pytest.mark.parametrize(
+    "spoil",
+    [
+        pytest.param(lambda fake: fake.gzip_lie_next(1), id="gzip lie"),
+        pytest.param(lambda fake: fake.nest_next(1), id="deep nesting"),
+        pytest.param(lambda fake: fake.timeout_next(3), id="timeouts"),
+        pytest.param(lambda fake: fake.timeout_next(3, close_socket=True), id="dropped"),
+        pytest.param(lambda fake: fake.drip_next(3, interval=0.1), id="drip"),
+        pytest.param(lambda fake: fake.fail_next(3, status=503), id="503"),
+    ],
+)
+def test_the_debug_error_page_for_an_error_out_of_the_client_shows_no_key(client, fake_tmdb, spoil):
+    spoil(fake_tmdb)
+
+    with pytest.raises(Exception) as error:
+        client.search("Casablanca")
+
+    assert isinstance(error.value, CatalogError)
+    report = ExceptionReporter(None, error.type, error.value, error.tb)
+    assert "search/movie" in report.get_traceback_text()
+    assert FAKE_API_KEY not in report.get_traceback_html()
+    assert FAKE_API_KEY not in report.get_traceback_text()
+
+
+def test_httpx_turned_up_to_debug_logs_requests_without_the_key(client, caplog):
+    caplog.set_level(logging.DEBUG, logger="httpx")
+
+    client.search("Casablanca")
+
+    assert "HTTP Request: GET" in caplog.text and "api_key=[redacted]" in caplog.text
+    assert FAKE_API_KEY not in caplog.text
+
+
 # Rate limiting
 
 
@@ -443,3 +655,81 @@ def test_clients_sharing_a_redis_cache_share_one_cap(settings, fake_tmdb):
     assert fake_tmdb.request_count == 120
     # Each limiter alone would allow 100 per second; together they kept to one budget.
     assert elapsed >= 119 / 100
+
+
+def _run_with_a_storage_thread(calls) -> None:
+    """Run `calls` on 10 threads while this thread does their storage work, as the matcher's
+    request thread does."""
+    errands: queue.SimpleQueue = queue.SimpleQueue()
+    with storage_thread(errands.put), ThreadPoolExecutor(max_workers=10) as pool:
+        futures = [pool.submit(contextvars.copy_context().run, call) for call in calls]
+        while not all(future.done() for future in futures):
+            with contextlib.suppress(queue.Empty):
+                errands.get(timeout=0.01).run()
+    for future in futures:
+        future.result()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_clients_sharing_a_database_share_one_cap_without_redis(fake_tmdb):
+    fake_tmdb.max_rps = 100
+    # Two clients with their own in-process limiters stand in for two gunicorn workers.
+    workers = [
+        TMDBClient(
+            api_key=FAKE_API_KEY,
+            api_url=fake_tmdb.url,
+            max_rps=100,
+            cache_alias=None,
+            pace_database="default",
+        )
+        for _ in range(2)
+    ]
+    calls = [partial(workers[i % 2].search, f"Film {i}") for i in range(120)]
+    started = time.monotonic()
+
+    _run_with_a_storage_thread(calls)
+
+    elapsed = time.monotonic() - started
+    for worker in workers:
+        worker.close()
+    assert fake_tmdb.rate_limited_count == 0
+    assert fake_tmdb.request_count == 120
+    # Each limiter alone would allow 100 per second; together they kept to one budget.
+    assert elapsed >= 119 / 100
+    assert CatalogPace.objects.get().next_slot > 0
+
+
+def test_inside_a_transaction_the_limiter_paces_in_the_process_and_takes_no_row_lock(fake_tmdb, db):
+    waits: list[float] = []
+    limiter = RateLimiter(1, cache_alias=None, database="default", sleep=waits.append)
+
+    limiter.wait()
+    limiter.wait()
+
+    assert not CatalogPace.objects.exists()
+    assert waits == [pytest.approx(1 / RateLimiter.HEADROOM, abs=0.01)]
+
+
+def test_the_backlog_is_how_long_a_request_asked_for_now_would_wait():
+    limiter = RateLimiter(10, cache_alias=None, clock=lambda: 100.0, sleep=lambda seconds: None)
+    assert limiter.backlog() == 0
+
+    for _ in range(3):
+        limiter.wait()
+
+    assert limiter.backlog() == pytest.approx(3 / (10 * RateLimiter.HEADROOM))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_backlog_of_a_database_shared_limiter_counts_every_processs_requests():
+    # Two limiters stand in for two gunicorn workers sharing the database.
+    first, second = (
+        RateLimiter(1, cache_alias=None, database="default", sleep=lambda seconds: None)
+        for _ in range(2)
+    )
+
+    first.wait()
+    first.wait()
+
+    # SQLite's clock counts milliseconds.
+    assert 0.9 < second.backlog() < 2 / RateLimiter.HEADROOM + 0.01
