@@ -108,7 +108,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 # The axes backend refuses a locked-out username before ModelBackend checks the password.
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
+    "movieranking.throttle.LoginLockoutBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "login"

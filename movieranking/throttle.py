@@ -5,6 +5,7 @@ import ipaddress
 import math
 import time
 
+from axes.backends import AxesStandaloneBackend
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
@@ -29,6 +30,17 @@ def client_ip(request: HttpRequest) -> str:
         return str(ipaddress.ip_address(forwarded[-proxies]))
     except ValueError:
         return peer
+
+
+class LoginLockoutBackend(AxesStandaloneBackend):
+    """axes' lockout for every login that comes with a request: the login page's and the
+    admin's always do. A call without one is no visitor to lock out (the test client's
+    login(), a shell), and axes itself would refuse it with an exception."""
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        if request is None:
+            return None
+        return super().authenticate(request, username=username, password=password, **kwargs)
 
 
 def _signup_key(request: HttpRequest) -> str:

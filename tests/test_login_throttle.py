@@ -104,6 +104,12 @@ def test_the_limit_and_the_lockout_length_follow_the_settings(client, alice, set
     assert LOCKED in page and "blocked for 3 minutes" in page
 
 
+def test_the_test_clients_login_still_works_without_a_request(client, alice):
+    assert client.login(username="alice", password=RIGHT)
+    assert _logged_in(client)
+    assert not Client().login(username="alice", password="wrong password")
+
+
 class TestBehindAProxy:
     @pytest.fixture(autouse=True)
     def one_proxy(self, settings):
