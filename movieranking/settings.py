@@ -181,6 +181,7 @@ TMDB_API_KEY = env.str("TMDB_API_KEY", default="")
 TMDB_READ_ACCESS_TOKEN = env.str("TMDB_READ_ACCESS_TOKEN", default="")
 TMDB_API_URL = env.str("TMDB_API_URL", default="https://api.themoviedb.org/3")
 TMDB_IMAGE_URL = env.str("TMDB_IMAGE_URL", default="https://image.tmdb.org/t/p")
+TMDB_MAX_RPS = env.float("TMDB_MAX_RPS", default=40)
 
 # Scripts and styles only from our own static files: no inline code, no eval. Images also from
 # TMDB (posters) and Amazon (Prime covers); data: for Pico's inline SVG icons.
@@ -202,7 +203,6 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
     }
 }
-TMDB_MAX_RPS = env.float("TMDB_MAX_RPS", default=40)
 
 IMPORT_SESSION_TTL_MINUTES = env.int("IMPORT_SESSION_TTL_MINUTES", default=30)
 IMPORT_MAX_MOVIES = env.int("IMPORT_MAX_MOVIES", default=500)
