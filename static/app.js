@@ -11,12 +11,11 @@
     if (img.classList.contains("prime-image")) {
       img.hidden = true;
     } else if (img.classList.contains("poster")) {
-      // The same tile rankings/_poster.html draws for a film without a poster.
-      var tile = document.createElement("span");
-      tile.className = "poster placeholder";
-      tile.setAttribute("aria-hidden", "true");
-      tile.textContent = img.getAttribute("data-initial") || "";
-      img.replaceWith(tile);
+      // rankings/_poster.html puts the film's tile, hidden, right after its poster.
+      var tile = img.nextElementSibling;
+      if (!tile || !tile.classList.contains("tile")) return;
+      img.hidden = true;
+      tile.hidden = false;
     }
   }, true);
 })();

@@ -113,18 +113,19 @@ def test_a_prime_cover_that_fails_to_load_is_hidden(watched, tmp_path):
     expect(cover).to_be_hidden()
 
 
-def test_a_poster_that_fails_to_load_becomes_the_placeholder_tile(watched, live_server):
+def test_a_poster_that_fails_to_load_gives_way_to_the_films_tile(watched, live_server):
     page = watched
     UserFactory(username="posters")
     user = get_user_model().objects.get(username="posters")
     gone = f"{live_server.url}/static/no-such-poster.jpg"
-    RankingFactory(user=user, movie=MovieFactory(title="casablanca", poster_url=gone), rating=5)
+    RankingFactory(user=user, movie=MovieFactory(title="Casablanca", poster_url=gone), rating=5)
     page.goto("/accounts/login/")
     page.get_by_label("Username").fill("posters")
     page.get_by_label("Password").fill("correct horse battery staple")
     page.get_by_role("button", name="Log in").click()
     page.goto("/rankings/")
-    row = page.locator("tr").filter(has_text="casablanca")
-    expect(row.locator(".poster.placeholder")).to_have_text("C")
-    expect(row.locator("img.poster")).to_have_count(0)
+    row = page.locator("tr").filter(has_text="Casablanca")
+    expect(row.locator(".poster.tile")).to_be_visible()
+    expect(row.locator(".poster.tile")).to_have_text("C")
+    expect(row.locator("img.poster")).to_be_hidden()
     assert page.violations() == []
