@@ -13,6 +13,13 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
 
+@pytest.fixture(autouse=True)
+def empty_cache(transactional_db):
+    """Browser tests commit, and a flush leaves the cache table alone: without this, the signup
+    limit would count every earlier test's accounts (all from 127.0.0.1)."""
+    cache.clear()
+
+
 @pytest.fixture(scope="session")
 def browser():
     if not os.path.exists(CHROMIUM):
@@ -42,9 +49,6 @@ def page(browser, live_server, settings):
     settings.TMDB_API_KEY = ""
     settings.TMDB_READ_ACCESS_TOKEN = ""
     get_catalog.cache_clear()
-    # Browser tests commit, and a flush leaves the cache table alone: without this, the signup
-    # limit would count every earlier test's accounts (all from 127.0.0.1).
-    cache.clear()
     context = browser.new_context(base_url=live_server.url, accept_downloads=True)
     context.set_default_timeout(10_000)
     page = context.new_page()
