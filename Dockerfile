@@ -19,9 +19,10 @@ RUN groupadd --system --gid 10001 movieranking \
     && useradd --system --uid 10001 --gid movieranking --no-create-home --home-dir /nonexistent movieranking
 
 COPY . .
-# Settings refuse to load without a secret when DEBUG is off; this one signs nothing. The code
-# stays root-owned and read-only to the app; only /app/data (SQLite, when used) is writable.
-RUN SECRET_KEY=collectstatic-only python manage.py collectstatic --noinput \
+# Settings refuse to load without a secret of 32 characters or more when DEBUG is off; this one
+# signs nothing. The code stays root-owned and read-only to the app; only /app/data (SQLite,
+# when used) is writable.
+RUN SECRET_KEY=collectstatic-only-this-key-signs-nothing python manage.py collectstatic --noinput \
     && python -m compileall -q movieranking rankings imports \
     && mkdir data \
     && chown movieranking:movieranking data

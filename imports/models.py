@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from imports import prime_images
 from rankings.catalog import CatalogMovie
 from rankings.titles import normalize_title
 
@@ -243,6 +244,11 @@ class ImportItem(models.Model):
             and self.decision != self.Decision.ALREADY_RANKED
             and not self.skipped_before
         )
+
+    @property
+    def prime_image_url(self) -> str:
+        """The Prime cover when it may be shown: the file's URL is the uploader's to choose."""
+        return prime_images.prime_image_url(self.image_url)
 
     @property
     def candidates(self) -> list[CatalogMovie]:

@@ -2,9 +2,15 @@
 
 import contextlib
 import sys
+from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
+from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
+
+from imports.prime_images import AMAZON_IMAGE_HOSTS
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -15,6 +21,12 @@ DEBUG = env.bool("DEBUG", default=False)
 # Without DEBUG a real secret must come from the environment; a missing one is a crash at start,
 # not a silently guessable key in production.
 SECRET_KEY = env.str("SECRET_KEY") if not DEBUG else env.str("SECRET_KEY", default="dev-insecure")
+if not DEBUG and len(SECRET_KEY) < 32:
+    # Sessions, password-reset tokens and signed cookies are only as strong as this key.
+    raise ImproperlyConfigured(
+        f"SECRET_KEY is {len(SECRET_KEY)} characters long; with DEBUG off it must have at least"
+        ' 32. Generate one with: python3 -c "import secrets; print(secrets.token_urlsafe(50))"'
+    )
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -29,6 +41,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "template_partials",
+    "axes",
+    "csp",
     "rankings",
     "imports",
 ]
@@ -43,8 +57,11 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "rankings.middleware.catalog_deadline",
+    # Last, as django-axes asks: it turns a login refused during a lockout into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "movieranking.urls"
@@ -89,6 +106,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# The axes backend refuses a locked-out username before ModelBackend checks the password.
+AUTHENTICATION_BACKENDS = [
+    "movieranking.throttle.LoginLockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -131,6 +153,28 @@ SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=BEHIND_HTTPS_PROXY
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=BEHIND_HTTPS_PROXY)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=BEHIND_HTTPS_PROXY)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
+# The CSRF token reaches htmx through `hx-headers` on <body>; no script reads the cookie.
+CSRF_COOKIE_HTTPONLY = True
+# How many proxies of ours append to X-Forwarded-For: the throttles count the address the
+# outermost one saw. Behind none, every address in that header is the client's own say-so.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1 if BEHIND_HTTPS_PROXY else 0)
+
+# Failed logins (the app's and /admin/login/): a username is locked for one address after
+# LOGIN_FAILURE_LIMIT failures, for LOGIN_LOCKOUT_MINUTES from the last one. Counting per
+# username *and* address keeps a stranger from locking someone out from elsewhere.
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# Tries during a lockout do not extend it, so the page can say when it ends.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# Failures are what the lockout needs; a row per successful login would only pile up.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_CLIENT_IP_CALLABLE = "movieranking.throttle.client_ip"
+AXES_LOCKOUT_CALLABLE = "movieranking.views.locked_out"
+# New accounts per address within a sliding window.
+SIGNUP_LIMIT = env.int("SIGNUP_LIMIT", default=5)
+SIGNUP_LIMIT_WINDOW = timedelta(minutes=env.int("SIGNUP_LIMIT_WINDOW_MINUTES", default=60))
 
 # The movie catalog: TMDB when a key or token is set, otherwise the offline catalog.
 TMDB_API_KEY = env.str("TMDB_API_KEY", default="")
@@ -138,6 +182,27 @@ TMDB_READ_ACCESS_TOKEN = env.str("TMDB_READ_ACCESS_TOKEN", default="")
 TMDB_API_URL = env.str("TMDB_API_URL", default="https://api.themoviedb.org/3")
 TMDB_IMAGE_URL = env.str("TMDB_IMAGE_URL", default="https://image.tmdb.org/t/p")
 TMDB_MAX_RPS = env.float("TMDB_MAX_RPS", default=40)
+
+# Scripts and styles only from our own static files: no inline code, no eval. Images also from
+# TMDB (posters) and Amazon (Prime covers); data: for Pico's inline SVG icons.
+_tmdb_images = urlsplit(TMDB_IMAGE_URL)
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [
+            SELF,
+            "data:",
+            f"{_tmdb_images.scheme}://{_tmdb_images.netloc}",
+            *(f"https://{host}" for host in AMAZON_IMAGE_HOSTS),
+        ],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 IMPORT_SESSION_TTL_MINUTES = env.int("IMPORT_SESSION_TTL_MINUTES", default=30)
 IMPORT_MAX_MOVIES = env.int("IMPORT_MAX_MOVIES", default=500)
@@ -153,5 +218,11 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     # httpx logs every request URL at INFO, and with api_key auth the URL carries the key.
-    "loggers": {"httpx": {"level": "WARNING"}, "httpcore": {"level": "WARNING"}},
+    # axes says INFO for every login and failure (its usernames and addresses masked anyway);
+    # repeated failures and lockouts come as warnings.
+    "loggers": {
+        "httpx": {"level": "WARNING"},
+        "httpcore": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
+    },
 }

@@ -1,9 +1,10 @@
 import logging
 import uuid
 
+from django.conf import settings
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
-from django.contrib.auth.forms import UserCreationForm
+from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
 from django.core.cache import cache
 from django.db import connection
 from django.http import HttpResponse
@@ -11,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_safe
 
+from movieranking import throttle
 from rankings.models import Ranking
 
 logger = logging.getLogger(__name__)
@@ -20,12 +22,27 @@ logger = logging.getLogger(__name__)
 def signup(request):
     if request.user.is_authenticated:
         return redirect("home")
+    wait = throttle.signup_wait_minutes(request) if request.method == "POST" else 0
+    if wait:
+        context = {"form": UserCreationForm(), "signup_wait_minutes": wait}
+        return render(request, "registration/signup.html", context, status=429)
     form = UserCreationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = form.save()
+        throttle.record_signup(request)
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         return redirect("home")
     return render(request, "registration/signup.html", {"form": form})
+
+
+def locked_out(request, original_response, credentials):
+    """django-axes' answer to a login during a lockout, the app's and the admin's alike."""
+    context = {
+        "form": AuthenticationForm(request, initial={"username": request.POST.get("username")}),
+        "next": request.POST.get("next", request.GET.get("next", "")),
+        "lockout_minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
+    }
+    return render(request, "registration/login.html", context, status=429)
 
 
 @require_GET

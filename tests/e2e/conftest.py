@@ -2,6 +2,7 @@ import os
 import shutil
 
 import pytest
+from django.core.cache import cache
 
 from rankings.catalog import get_catalog
 
@@ -10,6 +11,13 @@ from rankings.catalog import get_catalog
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+
+
+@pytest.fixture(autouse=True)
+def empty_cache(transactional_db):
+    """Browser tests commit, and a flush leaves the cache table alone: without this, the signup
+    limit would count every earlier test's accounts (all from 127.0.0.1)."""
+    cache.clear()
 
 
 @pytest.fixture(scope="session")
