@@ -261,7 +261,7 @@ SEPARATORS = [" ", " ", " ", ": ", " - ", " – ", ", ", " (", ") "]
 # The issue's own words for a label, kept apart from the reader's lists: two words of the
 # vocabulary can form one ("Making" "of").
 LABEL = re.compile(
-    r"\b(?:making of|behind the scenes|featurette|deleted scenes|sneak peek|first look"
+    r"\b(?:making of|behind the scenes|featurette|deleted scenes?|sneak peek|first look"
     r"|official trailer|trailer|teaser|recap)\b|^(?:episode|folge|chapter)\s*\d",
     re.IGNORECASE,
 )
