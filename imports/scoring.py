@@ -7,6 +7,10 @@ original design's formula lives in `benchmarks/baseline.py`, for comparison only
 Precision matters more than recall here: a pre-selected match the person does not look at
 silently lands in their rankings, so only an exact title that clearly beats every other
 candidate is pre-selected. Everything fuzzy stays below the pre-selection threshold.
+
+The bands promise what `benchmarks/match_eval.py` measures: a High proposal is the film (>= 99 %),
+a Medium one more likely than not (>= 50 %), a Low one is only a lead and needs review. A reason
+below High never calls the proposal a clear winner; it names the doubt.
 """
 
 import re
@@ -40,7 +44,7 @@ EXACT_WITHOUT_MIDDLE = 0.9  # "Star Wars: A New Hope" vs "Star Wars: Episode IV 
 # Prime drops the film's final subtitle ("Borat"): usually that film, so worth Medium.
 PARTIAL = FUZZY_CEILING
 # The catalog title lacks the Prime title's subtitle ("Top Gun" for "Top Gun: Maverick"): usually
-# a sequel or spin-off the catalog does not have, so a lead in Low, never a Medium proposal.
+# a sequel or spin-off the catalog does not have, so only a lead in Low.
 PARTIAL_OF_PRIME = 0.49
 # All the words of one title inside the other ("Carousel" for "Carousel of Tulsa", "The Hidden"
 # for "The Hidden Orchard"): on the evaluation set such proposals were never the film.
@@ -234,7 +238,8 @@ class Match:
     """What the review card shows for one Prime title.
 
     `status` is "matched" when pre-selected, "needs_review" when a proposal needs a look, and
-    "unmatched" when nothing is plausible (then `alternatives` may still hold weak leads).
+    "unmatched" when nothing is plausible (then `alternatives` may still hold leads, films
+    whose names resemble the title).
     """
 
     proposal: CatalogMovie | None
