@@ -7,6 +7,10 @@ original design's formula lives in `benchmarks/baseline.py`, for comparison only
 Precision matters more than recall here: a pre-selected match the person does not look at
 silently lands in their rankings, so only an exact title that clearly beats every other
 candidate is pre-selected. Everything fuzzy stays below the pre-selection threshold.
+
+The bands promise what `benchmarks/match_eval.py` measures: a High proposal is the film (>= 99 %),
+a Medium one more likely than not (>= 50 %), a Low one is only a lead and needs review. A reason
+below High never calls the proposal a clear winner; it names the doubt.
 """
 
 import re
@@ -28,13 +32,23 @@ Status = Literal["matched", "needs_review", "unmatched"]
 HIGH = 0.7  # at or above: band High, pre-selected
 LOW = 0.5  # below: band Low
 UNMATCHED_FLOOR = 0.4  # best score below this: nothing is proposed at all
+# A title with no proposal offers only films whose names resemble it: "Star Trek: Insurrection"
+# is no lead for "Sai tenere un segreto?" (0.14), "Blade Runner" is one for "Blade Runner 2049".
+LEAD_FLOOR = 0.2
 
 # A title that is not exact (after normalisation) can reach Medium at most: "The Ones Below" and
 # "The One Below" are one letter apart and are different films.
 FUZZY_CEILING = 0.68
 EXACT_COMPACT = 0.98  # "Spider-Man" vs "Spiderman"
 EXACT_WITHOUT_MIDDLE = 0.9  # "Star Wars: A New Hope" vs "Star Wars: Episode IV - A New Hope"
-PARTIAL = FUZZY_CEILING  # one side drops its final subtitle: often another film in the series
+# Prime drops the film's final subtitle ("Borat"): usually that film, so worth Medium.
+PARTIAL = FUZZY_CEILING
+# The catalog title lacks the Prime title's subtitle ("Top Gun" for "Top Gun: Maverick"): usually
+# a sequel or spin-off the catalog does not have, so only a lead in Low.
+PARTIAL_OF_PRIME = 0.49
+# All the words of one title inside the other ("Carousel" for "Carousel of Tulsa", "The Hidden"
+# for "The Hidden Orchard"): on the evaluation set such proposals were never the film.
+WORD_SUBSET = 0.45
 ALTERNATIVE_TITLE_WEIGHT = 0.95  # TMDB alternative titles include loose translations
 NUMBER_MISMATCH = 0.5  # Rocky II is not Rocky III
 
@@ -147,8 +161,10 @@ def _exact_similarity(prime: _Forms, name: _Forms) -> tuple[float, str] | None:
         return EXACT_COMPACT, "exact"
     if prime.full == name.without_middle or prime.without_middle == name.full:
         return EXACT_WITHOUT_MIDDLE, "middle"
-    if name.full in (prime.without_last, prime.last) or prime.full == name.without_last:
+    if prime.full == name.without_last:
         return PARTIAL, "partial"
+    if name.full in (prime.without_last, prime.last):
+        return PARTIAL_OF_PRIME, "partial"
     return None
 
 
@@ -161,9 +177,10 @@ def _fuzzy_similarity(prime: _Forms, name: _Forms) -> float:
     ratio = max(
         fuzz.ratio(prime.full, name.full, score_cutoff=50),
         fuzz.ratio(prime.sorted_words, name.sorted_words, score_cutoff=50),
-        90.0 if subset else 0.0,
     )
     similarity = FUZZY_CEILING * max(0.0, (ratio / 100 - 0.5) / 0.5)
+    if subset:
+        similarity = max(similarity, WORD_SUBSET)
     if prime.numbers != name.numbers:
         similarity *= NUMBER_MISMATCH
     return similarity
@@ -221,7 +238,8 @@ class Match:
     """What the review card shows for one Prime title.
 
     `status` is "matched" when pre-selected, "needs_review" when a proposal needs a look, and
-    "unmatched" when nothing is plausible (then `alternatives` may still hold weak leads).
+    "unmatched" when nothing is plausible (then `alternatives` may still hold leads, films
+    whose names resemble the title).
     """
 
     proposal: CatalogMovie | None
@@ -384,11 +402,21 @@ def match(
         margin = best.score - (scores[1].score if len(scores) > 1 else 0.0)
         factor = MARGIN_FLOOR + (1 - MARGIN_FLOOR) * min(1.0, margin / CLEAR_MARGIN)
         confidence = best.score * factor
-        if len(scores) == 1:
-            phrase = "only candidate"
-        else:
-            phrase = "clear winner" if margin >= CLEAR_MARGIN else "close runner-up"
+        phrase = _margin_phrase(len(scores), margin, confidence)
     return _result(best.movie, confidence, " · ".join([*parts, phrase]), alternatives)
+
+
+def _margin_phrase(count: int, margin: float, confidence: float) -> str:
+    """How the proposal stands against the others, claiming no more than the band does.
+
+    Below High a wide margin is no comfort: the title or the year is the doubt, and the reason's
+    other parts say which ("close title", "title says 2013"), so the margin adds only context.
+    """
+    if count == 1:
+        return "only candidate"
+    if margin < CLEAR_MARGIN:
+        return "close runner-up"
+    return "clear winner" if confidence >= HIGH else f"best of {count} candidates"
 
 
 def _settle_tie(best: ScoredCandidate, rivals: list[ScoredCandidate]) -> tuple[float, str]:
@@ -411,4 +439,5 @@ def _unmatched(scores: list[ScoredCandidate], *, had_candidates: bool) -> Match:
     else:
         reason = "nothing found in the catalog"
     confidence = scores[0].score if scores else 0.0
-    return _result(None, confidence, reason, _distinct([s.movie for s in scores], exclude=None))
+    leads = [s.movie for s in scores if s.similarity >= LEAD_FLOOR]
+    return _result(None, confidence, reason, _distinct(leads, exclude=None))

@@ -22,6 +22,9 @@ Perturbation classes, each drawn the way real Prime files differ from the catalo
   "Vol." for "Volume" and back
 - subtitle: the separator before a subtitle changed, or a middle part left out
 - trailing_year: `Title (1999)`, now and then a year off by one (a country's release year)
+- shortened (offline): the main title alone, the subtitle left out ("Kingsman" for "Kingsman:
+  The Secret Service"), for films no other film shares that main title with; the answer is
+  determinable but the matcher cannot be sure, so these are the set's Medium proposals
 - localized (TMDB): the German, French or Spanish title, with `language` set
 - alternative (TMDB): another title TMDB knows the film by (`Untouchable`, `Godfather 2`)
 - not_in_catalog (~10%): invented titles and real films the catalog lacks; these must never
@@ -38,7 +41,7 @@ import random
 import re
 import sys
 import unicodedata
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -447,6 +450,15 @@ def resubtitle(title: str, rng: random.Random) -> str | None:
     return separator.join(parts) if len(parts) == 2 else title.replace(current[-1], separator)
 
 
+def shorten(title: str) -> str | None:
+    """The main title before a marketing subtitle; None for a part number or a short word."""
+    parts = [part.strip() for part in _SEPARATOR.split(title)]
+    if len(parts) != 2 or not all(parts) or _SEQUEL_NUMBER.fullmatch(parts[1]):
+        return None
+    # "Battle" for "Battle: Los Angeles" is no title anybody would show.
+    return parts[0] if len(parts[0]) >= 7 else None
+
+
 def tagged(title: str, rng: random.Random, share: float = 0.25) -> str:
     """Add an edition tag now and then, as Prime does to any kind of title."""
     return title + rng.choice(EDITION_TAGS) if rng.random() < share else title
@@ -496,6 +508,16 @@ class Builder:
             watched = random_watch(rng, window)
             rows.append(Row(tagged(title, rng, tag_share), watched, "", film, perturbation))
         return rows
+
+    def shortened(self, count: int) -> list[Row]:
+        """Main titles that only one film has: "Kill Bill" could be either volume."""
+        mains = Counter(normalize_title(main) for f in self.films if (main := shorten(f.title)))
+
+        def change(film: Film, rng: random.Random) -> str | None:
+            main = shorten(film.title)
+            return main if main and mains[normalize_title(main)] == 1 else None
+
+        return self.unique_rows("shortened", count, change)
 
     def remakes(self, count: int) -> list[Row]:
         """Films sharing a name: the earliest by its watch date, any of them by its year."""
@@ -639,7 +661,7 @@ def year_hint(title: str) -> int | None:
     return split_year(title)[1]
 
 
-def build(builder: Builder, *, localized: bool, others: list[Film]) -> list[Row]:
+def build(builder: Builder, *, localized: bool, shortened: bool, others: list[Film]) -> list[Row]:
     rows = [
         *builder.unique_rows("exact", 45, lambda film, rng: film.title, tag_share=0),
         *builder.unique_rows(
@@ -655,6 +677,8 @@ def build(builder: Builder, *, localized: bool, others: list[Film]) -> list[Row]
     ]
     if localized:
         rows += builder.localized(60) + builder.alternatives(20)
+    if shortened:
+        rows += builder.shortened(30)
     rows += builder.not_in_catalog(max(45, len(rows) // 9), others)
     return rows
 
@@ -682,8 +706,12 @@ def render(rows: list[Row], id_column: str) -> str:
 def build_all() -> dict[Path, str]:
     """Each output file and its content."""
     offline, tmdb = offline_films(), tmdb_films()
-    offline_rows = build(Builder("offline", offline, Names(offline)), localized=False, others=tmdb)
-    tmdb_rows = build(Builder("tmdb", tmdb, Names(tmdb)), localized=True, others=offline)
+    offline_rows = build(
+        Builder("offline", offline, Names(offline)), localized=False, shortened=True, others=tmdb
+    )
+    tmdb_rows = build(
+        Builder("tmdb", tmdb, Names(tmdb)), localized=True, shortened=False, others=offline
+    )
     return {
         OUTPUT_DIR / "eval_offline.csv": render(offline_rows, "true_imdb_id"),
         OUTPUT_DIR / "eval_tmdb.csv": render(tmdb_rows, "true_tmdb_id"),

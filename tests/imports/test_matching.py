@@ -316,7 +316,7 @@ def test_an_alternative_title_matches_a_translated_prime_title():
 # Unknown and near-miss titles ----------------------------------------------------------------
 
 
-def test_a_title_not_in_the_catalog_stays_unmatched_with_weak_candidates_offered():
+def test_a_title_not_in_the_catalog_stays_unmatched_without_unrelated_films_offered():
     candidates = [film("Road Trip", 2000), film("Zoolander", 2001), film("Zodiac", 2007)]
 
     result = match("Zzyzx", candidates)
@@ -324,8 +324,28 @@ def test_a_title_not_in_the_catalog_stays_unmatched_with_weak_candidates_offered
     assert result.proposal is None
     assert result.status == "unmatched"
     assert result.band == "Low"
-    assert len(result.alternatives) == 2
+    assert result.alternatives == ()
     assert result.reason == "no close title in the catalog"
+
+
+def test_an_unmatched_title_is_not_offered_a_film_that_merely_shares_letters():
+    insurrection = film("Star Trek: Insurrection", 1998, popularity=20)
+
+    result = match("Sai tenere un segreto?", [insurrection, film("The Air Up There", 1994)])
+
+    assert result.status == "unmatched"
+    assert result.alternatives == ()
+
+
+def test_an_unmatched_title_still_offers_the_films_its_title_resembles():
+    blade_runner = film("Blade Runner", 1982)
+    candidates = [blade_runner, film("Runner Runner", 2013), film("Sai tenere un segreto?", 2004)]
+
+    result = match("Blade Runner 2049", candidates, watched=date(2018, 1, 1))
+
+    assert result.status == "unmatched"
+    assert blade_runner in result.alternatives
+    assert all("Runner" in alternative.title for alternative in result.alternatives)
 
 
 def test_no_candidates_at_all_is_unmatched():
@@ -347,6 +367,58 @@ def test_leftover_edition_noise_leads_to_review_not_preselection():
 
     assert result.proposal.title == "Mercy Black"
     assert result.status == "needs_review"
+
+
+def test_a_catalog_title_inside_a_longer_prime_title_is_only_a_lead_in_low():
+    result = match("Carousel of Tulsa", [film("Carousel", 1956), film("House of Dracula", 1945)])
+
+    assert result.proposal.title == "Carousel"
+    assert result.band == "Low"
+    assert result.reason.startswith("weak title match")
+
+
+def test_a_prime_title_that_drops_the_films_subtitle_is_a_medium_proposal():
+    kingsman = film("Kingsman: The Secret Service", 2014)
+
+    result = match("Kingsman", [kingsman, film("The King's Speech", 2010)])
+
+    assert result.proposal == kingsman
+    assert result.band == "Medium"
+    assert not result.preselected
+
+
+def test_a_catalog_title_lacking_the_prime_subtitle_is_a_sequel_risk_in_low():
+    result = match("Top Gun: Maverick", [film("Top Gun", 1986)], watched=date(2023, 1, 1))
+
+    assert result.proposal.title == "Top Gun"
+    assert result.band == "Low"
+    assert result.reason.startswith("title matches only in part")
+
+
+# Reasons claim no more than the band ------------------------------------------------------------
+
+
+def test_a_medium_proposal_far_ahead_of_the_others_is_not_called_a_clear_winner():
+    result = match("Kingsman", [film("Kingsman: The Secret Service", 2014), film("Hitch", 2005)])
+
+    assert result.band == "Medium"
+    assert result.reason == "title matches only in part · released 2014 · best of 2 candidates"
+
+
+def test_an_exact_title_with_the_wrong_year_says_so_instead_of_clear_winner():
+    result = match("Halloween (2007)", [film("Halloween", 1978), film("Hitch", 2005)])
+
+    assert result.band == "Medium"
+    assert "clear winner" not in result.reason
+    assert "title says 2007" in result.reason
+
+
+def test_a_low_proposal_says_why_it_is_unsure():
+    result = match("Carousel of Antwerp", [film("Carousel", 1956), film("Antwerp Blues", 2001)])
+
+    assert result.band == "Low"
+    assert "clear winner" not in result.reason
+    assert "weak title match" in result.reason
 
 
 # Bands, alternatives, details -------------------------------------------------------------------
@@ -690,3 +762,48 @@ def test_any_match_is_a_possible_candidate_with_a_bounded_confidence(
         released, year = result.proposal.release_date, result.proposal.year
         assert released is None or released <= watched + timedelta(days=1)
         assert released is not None or year is None or year <= watched.year
+
+
+# Said when the proposal is below High: each names a doubt the person can check.
+_DOUBTS = (
+    "close runner-up",
+    "close ",  # close title, close original title, ...
+    "weak ",
+    "matches only in part",
+    "apart from a subtitle",
+    "share this title",
+    "similar candidates",
+    "title says",
+    "release year unknown",
+)
+
+
+@st.composite
+def _rival_sets(draw) -> tuple[str, list[CatalogMovie]]:
+    """A Prime title and candidates built around it: the same title, with a subtitle, or not."""
+    prime = draw(_titles.filter(str.strip))
+    variants = st.sampled_from(["{}", "{}: {}", "{} {}", "{1}", "{1}: {0}"])
+    candidates = []
+    for template in draw(st.lists(variants, min_size=1, max_size=6)):
+        candidate = draw(_candidate())
+        title = template.format(prime, draw(_titles))
+        candidates.append(replace(candidate, title=title))
+    return prime, candidates
+
+
+@given(
+    rival_set=_rival_sets(),
+    watched=st.none() | _days,
+    year_hint=st.none() | st.integers(1940, 2030),
+)
+def test_only_a_high_proposal_is_called_a_clear_winner_and_the_others_say_why_not(
+    rival_set, watched, year_hint
+):
+    prime_title, candidates = rival_set
+
+    result = match(prime_title, candidates, year_hint=year_hint, watched=watched)
+
+    if "clear winner" in result.reason:
+        assert result.band == "High"
+    if result.proposal is not None and result.band != "High":
+        assert any(doubt in result.reason for doubt in _DOUBTS), result.reason
