@@ -204,8 +204,6 @@
   // The list opens on the first film still to decide.
   document.addEventListener("DOMContentLoaded", function () {
     if (document.getElementById("review-list")) focusRow(nextRow(null, 1));
-    var search = document.querySelector("#wizard-stage [data-autofocus]");
-    if (search) search.focus();
   });
 
   // A swapped row takes the focus with it; give it to the row that now stands there, unless
@@ -227,8 +225,7 @@
   document.addEventListener("htmx:afterSettle", function (event) {
     if (!event.detail || !event.detail.target || event.detail.target.id !== "wizard-stage") return;
     var stage = document.getElementById("wizard-stage");
-    // A card without a proposal starts in its search box: searching is what it needs.
-    var heading = stage.querySelector("[data-autofocus]") || document.getElementById("card-title") || document.getElementById("complete-heading");
+    var heading = document.getElementById("card-title") || document.getElementById("complete-heading");
     if (heading && stage.contains(heading)) heading.focus();
   });
 })();
