@@ -22,7 +22,7 @@ class UploadForm(forms.Form):
         limit_mb = settings.IMPORT_MAX_UPLOAD_MB
         if upload.size > limit_mb * 1024 * 1024:
             raise forms.ValidationError(
-                f"That file is {upload.size / 1024 / 1024:.1f} MB; the limit is {limit_mb} MB. "
+                f"That file is larger than the {limit_mb} MB limit. "
                 "Upload only the viewing history CSV (or Amazon's Prime Video ZIP)."
             )
         try:
@@ -31,6 +31,10 @@ class UploadForm(forms.Form):
             )
         except PrimeFileError as exc:
             raise forms.ValidationError(exc.message) from exc
+        # The name is stored with the session, and PostgreSQL refuses NUL in text.
+        upload.name = "".join(
+            ch for ch in upload.name if ch >= " " and not 0xD800 <= ord(ch) < 0xE000
+        )
         return upload
 
 

@@ -81,8 +81,10 @@ class History:
     `movie_count == len(movies)` is the number of distinct films among them. A row is a
     duplicate when everything read from it (date, title, episode, type, ids, image) repeats an
     earlier row; it counts only as a duplicate. `unviewed_rows` played for zero seconds.
-    `unreadable_rows` have no usable title. `undated_rows` is not part of the sum: it counts the
-    other rows whose date could not be read (kept, with the date unknown).
+    `unreadable_rows` have no usable title: none at all, a title longer than MAX_TITLE_CHARS, or
+    a line longer than MAX_LINE_CHARS (no film is called that; they are dropped unread).
+    `undated_rows` is not part of the sum: it counts the other rows whose date could not be read
+    (kept, with the date unknown).
     """
 
     format: Format
@@ -122,7 +124,7 @@ def read_history(
     `max_bytes` limits the upload and, for a ZIP, what it unpacks to; `max_rows` the records.
     """
     text = load_text(data, max_bytes)
-    lines = split_lines(text)
+    lines = split_lines(text, max_rows)
     del text
     layout, body = detect(lines, filename)
     read = read_rows(layout, body, max_rows)
@@ -178,8 +180,8 @@ class _Items:
             owner[gti] = item
         self._entries[item].append(entry)
 
-    def movies(self, language: str) -> list[PrimeMovie]:
-        movies = [_movie(entries, language) for entries in self._entries if entries]
+    def movies(self, language: str, grammar: Grammar) -> list[PrimeMovie]:
+        movies = [_movie(entries, language, grammar) for entries in self._entries if entries]
         movies.sort(key=lambda m: (m.clean_title.casefold(), m.title, m.gti))
         movies.sort(key=lambda m: m.last_watched or _NEVER, reverse=True)
         return movies
@@ -223,7 +225,7 @@ def _summarise(layout: Layout, read: Rows) -> History:
         format=layout.format,
         format_label=layout.label,
         language=layout.language,
-        movies=films.movies(layout.language),
+        movies=films.movies(layout.language, grammar),
         total_rows=read.records,
         movie_rows=counts["movie"],
         episode_rows=counts["episode"],
@@ -234,7 +236,7 @@ def _summarise(layout: Layout, read: Rows) -> History:
         unreadable_rows=read.unreadable,
         undated_rows=undated,
         date_warning=date_warning,
-        extras=tuple(extras.movies(layout.language)),
+        extras=tuple(extras.movies(layout.language, grammar)),
     )
 
 
@@ -252,10 +254,10 @@ def _classify(title: str, episode: str, hint: str, grammar: Grammar) -> str:
     return "extra" if grammar.is_extra(title) else "movie"
 
 
-def _movie(entries: list[_Entry], language: str) -> PrimeMovie:
+def _movie(entries: list[_Entry], language: str, grammar: Grammar) -> PrimeMovie:
     # The newest row names the film; ties are broken by content so row order never matters.
     _, title, image, gti = max(entries)
-    clean, year = clean_title(title)
+    clean, year = grammar.clean(title)
     watched = tuple(sorted({entry[0] for entry in entries if entry[0] != _NEVER}, reverse=True))
     return PrimeMovie(
         title=title,

@@ -9,7 +9,13 @@ from enum import StrEnum
 from functools import lru_cache
 from typing import NamedTuple
 
-from .source import ACCEPTED, PrimeFileError
+from .source import ACCEPTED, PrimeFileError, too_many_rows
+
+# No film is called anything this long; refusing such titles up front keeps every later step
+# (title grammar, episode detection, matching) bounded by the length of a real title.
+MAX_TITLE_CHARS = 1_000
+# A line that holds one record (the 4-column and legacy formats) is never this long either.
+MAX_LINE_CHARS = 10 * MAX_TITLE_CHARS
 
 
 class Format(StrEnum):
@@ -69,6 +75,8 @@ def detect(lines: list[str], filename: str) -> tuple[Layout, list[str]]:
         delimiter = header_line.strip()[4]  # Excel's "sep=;" hint line
         start = next((i for i in range(start + 1, len(lines)) if lines[i].strip()), len(lines))
         header_line = lines[start] if start < len(lines) else ""
+    if len(header_line) > MAX_LINE_CHARS:  # no export's header is; splitting it could be costly
+        raise PrimeFileError(_unrecognised([], header_line, filename))
     delimiter = delimiter or max(",;\t|", key=header_line.count)
     header = [
         unicodedata.normalize("NFC", cell).strip(' "\ufeff').casefold()
@@ -166,11 +174,19 @@ _EXTRA_TYPES = ("trailer", "promo", "short", "bonus")
 _NOT_AVAILABLE = ("not available", "not applicable")
 
 
+# Stands in for a line longer than MAX_LINE_CHARS: one record without a title, so unreadable.
+# The text never holds NUL (load_text removes it), so no real line reads the same.
+_TOO_LONG = "\x00"
+
+
 def read_rows(layout: Layout, body: list[str], max_rows: int) -> Rows:
     result = Rows()
+    body = [line if len(line) <= MAX_LINE_CHARS else _TOO_LONG for line in body]
     if layout.format is Format.AMAZON_LEGACY:
         # Amazon never quotes this file, so a plain split is exact (quoted rows are re-read).
-        records = (line.split(layout.delimiter) for line in body)
+        records = (
+            line.split(layout.delimiter) if len(line) <= MAX_LINE_CHARS else [line] for line in body
+        )
         make = _legacy_row
     elif layout.format in (Format.EXPORTER_4COL, Format.EXPORTER_LOCALIZED):
         records = _four_column_records(body, layout.delimiter)
@@ -184,12 +200,9 @@ def read_rows(layout: Layout, body: list[str], max_rows: int) -> Rows:
             continue
         result.records += 1
         if result.records > max_rows:
-            raise PrimeFileError(
-                f"The file has more than {max_rows:,} rows, more than we can import at once. "
-                "Split it into smaller files and import them one after another."
-            )
+            raise too_many_rows(max_rows)
         row = make(fields, layout)
-        if row is None or not row.title:
+        if row is None or not row.title or len(row.title) > MAX_TITLE_CHARS:
             result.unreadable += 1
         else:
             append(row)
@@ -239,27 +252,71 @@ def _v3_row(fields: list[str], layout: Layout) -> Row:
     return Row(date.strip(), title.strip(), episode.strip(), hint, gti.strip(), image.strip())
 
 
-@lru_cache(maxsize=8)
-def _four_column_pattern(delimiter: str) -> re.Pattern[str]:
-    d = re.escape(delimiter)
-    # The exporter wrote `"title"` without doubling inner quotes in its early versions, so a
-    # title ends at the last quote that is followed by the delimiter, not at the first quote.
-    return re.compile(
-        rf' *(?P<date>[^{d}]*){d} *(?P<type>[^{d}]*){d} *(?:"(?P<qt>.*?)"|(?P<t>[^{d}]*)) *'
-        rf'(?:{d} *(?:"(?P<qe>.*)"|(?P<e>[^"{d}]*)))?(?: *{d})* *'
-    )
-
-
 def _four_column_records(lines: list[str], delimiter: str) -> Iterator[list[str]]:
-    pattern = _four_column_pattern(delimiter)
     for line in lines:
-        match = pattern.fullmatch(line)
-        if match is None:
-            yield _split_line(line, delimiter, skipinitialspace=True)
-            continue
-        title = match["qt"].replace('""', '"') if match["qt"] is not None else match["t"]
-        episode = match["qe"].replace('""', '"') if match["qe"] is not None else match["e"] or ""
-        yield [match["date"].strip('"'), match["type"].strip('"'), title, episode]
+        fields = _four_column_split(line, delimiter)
+        yield fields if fields is not None else _split_line(line, delimiter, skipinitialspace=True)
+
+
+_SPACE_RUN = re.compile(" *")
+
+
+def _four_column_split(line: str, d: str) -> list[str] | None:
+    """Split `date,type,title,episode` as the early exporter wrote it, in one pass.
+
+    The exporter wrote `"title"` without doubling inner quotes in its early versions, so a
+    quoted title ends at the first quote after which the rest of the line still reads as
+    `,episode` and trailing delimiters, not at the first quote. Written as one backtracking
+    regex this took seconds on a line of `",` repeated; here each candidate end is found with
+    string searches instead. Returns None when the line is not in that shape at all.
+    """
+    first = line.find(d)
+    second = line.find(d, first + 1) if first >= 0 else -1
+    if second < 0:
+        return None
+    end = len(line.rstrip(" " + d))  # everything from here on is spaces and delimiters
+    last_stop = max(line.rfind('"', 0, end), line.rfind(d, 0, end))
+
+    def episode_after(i: int) -> str | None:
+        """The episode in `line[i:]` when it reads ` ,episode` plus trailing delimiters."""
+        if i >= end:
+            return ""
+        i = _SPACE_RUN.match(line, i).end()
+        if line[i] != d:
+            return None
+        j = _SPACE_RUN.match(line, i + 1).end()
+        if line[j] == '"':
+            closed = end - 1 > j and line[end - 1] == '"'
+            return line[j + 1 : end - 1].replace('""', '"') if closed else None
+        return line[j:end] if last_stop < j else None
+
+    start = _SPACE_RUN.match(line, second + 1).end()
+    date, kind = (
+        line[:first].lstrip(" ").strip('"'),
+        line[first + 1 : second].lstrip(" ").strip('"'),
+    )
+    if line.startswith('"', start):
+        # The only quotes that can end the title: the line's last character, the first quote
+        # followed by `,"`, and the quote before the last delimiter.
+        candidates = {end - 1}
+        if after := _quote_delimiter_quote(d).search(line, start + 1):
+            candidates.add(after.start())
+        before = line.rfind(d, 0, end)
+        if before == last_stop:
+            candidates.add(len(line[:before].rstrip(" ")) - 1)
+        for q in sorted(c for c in candidates if c > start and line[c] == '"'):
+            episode = episode_after(q + 1)
+            if episode is not None:
+                return [date, kind, line[start + 1 : q].replace('""', '"'), episode]
+    stop = line.find(d, start)
+    stop = len(line) if stop < 0 else stop
+    episode = episode_after(stop)
+    return None if episode is None else [date, kind, line[start:stop], episode]
+
+
+@lru_cache(maxsize=8)
+def _quote_delimiter_quote(delimiter: str) -> re.Pattern[str]:
+    return re.compile(rf'" *{re.escape(delimiter)} *"')
 
 
 def _four_column_row(fields: list[str], layout: Layout) -> Row | None:

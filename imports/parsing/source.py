@@ -41,10 +41,16 @@ _JSON_START = re.compile(r"\{|\[\s*[{\]]")
 _ARCHIVE_SUFFIXES = (".zip", ".gz", ".tgz", ".tar", ".7z", ".rar")
 
 
+# zipfile inflates bzip2 and LZMA members without an output bound, whatever read() asks for.
+_READABLE_METHODS = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
+# No UTF-8 encoder takes a lone surrogate, so no database can store one.
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
 def load_text(data: bytes, max_bytes: int) -> str:
     if len(data) > max_bytes:
         raise PrimeFileError(
-            f"The file is {_size(len(data))}; the limit is {_size(max_bytes)}. " + ACCEPTED
+            f"The file is larger than the {limit_label(max_bytes)} limit. " + ACCEPTED
         )
     if data[:4] in (b"PK\x03\x04", b"PK\x05\x06"):
         data = _unzip(data, max_bytes)
@@ -70,6 +76,19 @@ def load_text(data: bytes, max_bytes: int) -> str:
         raise PrimeFileError(
             "This is a JSON file. Choose CSV in the exporter and upload that file. " + ACCEPTED
         )
+    return _storable(text)
+
+
+def _storable(text: str) -> str:
+    """The text without the characters a database refuses in text columns.
+
+    PostgreSQL refuses NUL; the check above only looks at the first 8 KB, and a NUL that
+    reached a title would turn the upload into a server error.
+    """
+    if "\x00" in text:
+        text = text.replace("\x00", "")
+    if not text.isascii() and _SURROGATE.search(text):
+        text = _SURROGATE.sub("\ufffd", text)
     return text
 
 
@@ -126,6 +145,10 @@ def _unzip(data: bytes, max_bytes: int) -> bytes:
     )
     if member.flag_bits & 0x1:
         raise PrimeFileError("This ZIP is password-protected. " + ACCEPTED)
+    if member.compress_type not in _READABLE_METHODS:
+        raise PrimeFileError(
+            "This ZIP uses a compression method we do not read; upload the CSV inside it instead."
+        )
     if member.file_size > max_bytes:
         raise too_big
     ratio = member.file_size // max(member.compress_size, 1)
@@ -163,13 +186,33 @@ def _list_names(names: list[str]) -> str:
     return shown + (f" and {len(names) - 5} more" if len(names) > 5 else "")
 
 
+def limit_label(max_bytes: int) -> str:
+    """The limit as people configure it: "10 MB", not "10.0 MB"."""
+    mb = max_bytes / (1024 * 1024)
+    return f"{mb:g} MB" if mb >= 1 and mb == round(mb, 1) else _size(max_bytes)
+
+
 def _size(size: int) -> str:
     if size >= 1024 * 1024:
         return f"{size / (1024 * 1024):.1f} MB"
     return f"{size / 1024:.0f} KB" if size >= 1024 else f"{size} bytes"
 
 
-def split_lines(text: str) -> list[str]:
+# Rows are at most this many lines each, counting blank lines and quoted newlines.
+LINES_PER_ROW = 3
+
+
+def too_many_rows(max_rows: int) -> PrimeFileError:
+    return PrimeFileError(
+        f"The file has more than {max_rows:,} rows, more than we can import at once. "
+        "Split it into smaller files and import them one after another."
+    )
+
+
+def split_lines(text: str, max_rows: int) -> list[str]:
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
+    # Counted before splitting: millions of tiny lines would cost more memory than the text.
+    if text.count("\n") > LINES_PER_ROW * max_rows:
+        raise too_many_rows(max_rows)
     return text.split("\n")

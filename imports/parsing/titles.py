@@ -100,6 +100,10 @@ _QUOTED_EPISODE = re.compile(r'^"[^"]+"-\S')
 # share a show of several words, or this many share a one-word show: fewer would turn
 # Spider-Man and Ant-Man into episodes of "Man".
 _MIN_EPISODES_PER_SHOW = 3
+# Real titles need two or three passes (year, then the tags it uncovers); each further pass
+# only peels one more level off brackets nested hundreds deep, at the cost of a full scan.
+_MAX_CLEAN_PASSES = 3
+_TAIL_CHARS = 64
 
 
 @lru_cache(maxsize=4096)
@@ -119,13 +123,18 @@ def _clean(raw: str) -> tuple[str, int | None]:
     text, year = title.rstrip(EDGES), None
     if "[" not in text and "(" not in text and not text.lower().endswith(_TAG_ENDINGS):
         return (text or title), None
-    while True:
+    for _ in range(_MAX_CLEAN_PASSES):
         before = text
-        match = _YEAR_TAIL.search(text)
+        # Both tail patterns end at `$` and never span _TAIL_CHARS: search only the tail.
+        match = _YEAR_TAIL.search(text, max(0, len(text) - _TAIL_CHARS))
         if match and year is None and match.start() > 0:
             year, text = int(match[1]), text[: match.start()]
-        text = _TRAILING_TAG.sub("", _PAREN_TAG.sub("", _BRACKET_TAG.sub("", text)))
-        text = text.rstrip(EDGES)
+        if "[" in text:
+            text = _BRACKET_TAG.sub("", text)
+        if "(" in text:
+            text = _PAREN_TAG.sub("", text)
+        match = _TRAILING_TAG.search(text, max(0, len(text) - _TAIL_CHARS))
+        text = (text[: match.start()] if match else text).rstrip(EDGES)
         if text == before:
             break
     return (text or title), year

@@ -1,0 +1,237 @@
+"""What the upload costs for files built to be expensive, against the budget every upload has.
+
+    .venv/bin/python -m benchmarks.hostile_files [name-substring …]
+
+Builds each hostile file in memory (the cases of issue 13's table and more: 10 MB of one line,
+of hyphens, brackets, quotes, commas, and ZIP bombs of every compression method), posts it
+through the upload form in-process (`UploadForm`, so the size check, the parse and the messages
+are the ones people get) and prints, per file, the CPU time, the peak memory traced by
+tracemalloc and the growth of the process's resident high-water mark (ru_maxrss), and what the
+person would see. Every file runs in a forked child, so one case's memory never hides the next
+one's, and the child is capped at 3 GB and 60 s so a regression cannot take the machine down.
+The last lines give the worst of each measure against the targets: 2 s CPU, 200 MB.
+"""
+
+import csv
+import io
+import multiprocessing
+import os
+import resource
+import sys
+import time
+import tracemalloc
+import zipfile
+
+LIMIT_MB = 10
+LIMIT = LIMIT_MB * 1024 * 1024
+CPU_TARGET_S = 2.0
+MEMORY_TARGET_MB = 200
+
+V3_HEADER = (
+    '"Date Watched","Type","Title","Episode Title","Global Title Identifier",'
+    '"Episode Global Title Identifier","Path","Episode Path","Image URL"'
+)
+FOUR_COLUMN_HEADER = "Date Watched,Type,Title,Episode"
+LEGACY_HEADER = (
+    "\ufeffPlayback Hour,Operating System,Browser,Delivery Type,City,Country,ISP,State,"
+    "Content Quality Entitled,Entitlement Type,Video Type,Audio Language,Title"
+)
+LEGACY_PREFIX = "05/09/2017 14:00:00,Windows 10,Chrome 57,,springfield,us,ExampleNet,il,HD,"
+
+
+def v3(titles: list[str], kind: str = "Movie") -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out, quoting=csv.QUOTE_ALL, lineterminator="\n")
+    for n, title in enumerate(titles):
+        writer.writerow(["2025-01-02 10:00:00.000", kind, title, "", f"gti.{n}", "", "", "", ""])
+    return (V3_HEADER + "\n" + out.getvalue()).encode()
+
+
+def legacy(titles: list[str]) -> bytes:
+    lines = [LEGACY_HEADER, *(f"{LEGACY_PREFIX}PRIME_SUBSCRIPTION,Feature,en,{t}" for t in titles)]
+    return ("\n".join(lines) + "\n").encode()
+
+
+def four_column(lines: list[str]) -> bytes:
+    return ("\n".join([FOUR_COLUMN_HEADER, *lines]) + "\n").encode()
+
+
+def filling(unit: str, size: int = LIMIT - 4096) -> str:
+    return unit * (size // len(unit))
+
+
+def many(make, size: int = LIMIT - 4096) -> list[str]:
+    """Distinct titles of just under 1,000 characters filling `size`: the worst the cap allows."""
+    titles, total, n = [], 0, 0
+    while total < size:
+        title = make(n)
+        titles.append(title)
+        total += len(title) + 120
+        n += 1
+    return titles
+
+
+def zip_bomb(method: int, inflated: int = 256 * 1024 * 1024, understate: bool = True) -> bytes:
+    """A ZIP whose one member inflates to `inflated` bytes, its sizes rewritten to 100 bytes."""
+    buffer = io.BytesIO()
+    chunk = b"\n" * (16 * 1024 * 1024)
+    with (
+        zipfile.ZipFile(buffer, "w", method) as archive,
+        archive.open("Viewing History.csv", "w") as member,
+    ):
+        member.write(FOUR_COLUMN_HEADER.encode() + b"\n")
+        for _ in range(inflated // len(chunk)):
+            member.write(chunk)
+    data = bytearray(buffer.getvalue())
+    if understate:
+        local, central = data.index(b"PK\x03\x04"), data.rindex(b"PK\x01\x02")
+        data[local + 22 : local + 26] = (100).to_bytes(4, "little")
+        data[central + 24 : central + 28] = (100).to_bytes(4, "little")
+    return bytes(data)
+
+
+def nul_after_8_kb() -> bytes:
+    titles = [f"Film number {n}" for n in range(300)]
+    titles[200] = "Heat\x00 (1995)"
+    return v3(titles)
+
+
+CASES = {
+    # The rows of issue 13's table, at the sizes it measured.
+    "table: bzip2 zip, sizes understated": lambda: zip_bomb(zipfile.ZIP_BZIP2),
+    "table: lzma zip, sizes understated": lambda: zip_bomb(zipfile.ZIP_LZMA),
+    "table: legacy title of 16,000 hyphenated parts": lambda: legacy(["-".join(["a"] * 16_000)]),
+    "table: legacy title of 48,000 hyphenated parts": lambda: legacy(["-".join(["a"] * 48_000)]),
+    "table: v3 title in 8,000 nested brackets": lambda: v3(["[" * 8000 + "x" + "]" * 8000]),
+    "table: 4-column line of 8,000 quote-commas": lambda: four_column(
+        ['2022-01-02,Movie,"' + '",' * 8000 + "x"]
+    ),
+    "table: NUL byte after the first 8 KB": nul_after_8_kb,
+    # Zip bombs of each method readable or not, honest and lying sizes.
+    "zip: deflate, sizes understated": lambda: zip_bomb(zipfile.ZIP_DEFLATED),
+    "zip: deflate, honest sizes": lambda: zip_bomb(zipfile.ZIP_DEFLATED, understate=False),
+    "zip: stored, sizes understated": lambda: zip_bomb(zipfile.ZIP_STORED, 9 * 1024 * 1024),
+    "zip: bzip2, honest sizes": lambda: zip_bomb(zipfile.ZIP_BZIP2, understate=False),
+    # 10 MB of one thing, on one line.
+    "10 MB: one line of letters, no header": lambda: filling("a").encode(),
+    "10 MB: one line of commas, no header": lambda: filling(",").encode(),
+    "10 MB: v3 title of letters": lambda: v3([filling("a")]),
+    "10 MB: legacy title of hyphens": lambda: legacy([filling("a-")]),
+    "10 MB: v3 title of brackets": lambda: v3([filling("[(")]),
+    "10 MB: v3 line of quotes": lambda: (V3_HEADER + "\n" + filling('"')).encode(),
+    "10 MB: legacy line of commas": lambda: legacy([filling(",")]),
+    "10 MB: 4-column line of quote-commas": lambda: four_column(['2022,Movie,"' + filling('",')]),
+    # 10 MB of lines just under the 1,000-character cap, every title different.
+    "10 MB: legacy hyphen titles of 999 characters": lambda: legacy(
+        many(lambda n: f"{n}-" + "-".join(["a"] * 496))
+    ),
+    "10 MB: legacy seasonless hyphen titles": lambda: legacy(
+        many(lambda n: "-".join(["a"] * 490) + f"-Show {n % 7}")
+    ),
+    "10 MB: v3 titles in 499 nested brackets": lambda: v3(
+        many(lambda n: "[" * 495 + f"{n}" + "]" * 495)
+    ),
+    "10 MB: v3 titles of parentheses and tags": lambda: v3(
+        many(lambda n: f"{n} " + "(4K UHD) [OV] " * 70)
+    ),
+    "10 MB: v3 untyped titles of episode words": lambda: v3(
+        many(lambda n: f"{n} " + "Episode 1: Trailer - " * 45), kind=""
+    ),
+    "10 MB: 4-column lines of quote-commas": lambda: four_column(
+        [f'2022-01-{n % 28 + 1:02d},Movie,"{n}' + '",' * 4900 + "x" for n in range(1040)]
+    ),
+    "10 MB: v3 lines of quotes and newlines": lambda: (V3_HEADER + "\n" + filling('"\n')).encode(),
+    "10 MB: short lines": lambda: (V3_HEADER + "\n" + filling("ab\n")).encode(),
+    "10 MB: NULs after the first 8 KB": lambda: nul_after_8_kb() + b"\x00" * (LIMIT - 40_000),
+    "just over the limit": lambda: v3(["Heat"]).ljust(LIMIT + 1, b"\n"),
+}
+
+
+def upload(data: bytes) -> str:
+    """What the upload form answers: the error shown, or how many films the session gets."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from imports.forms import UploadForm
+
+    form = UploadForm(files={"file": SimpleUploadedFile("history.csv", data)})
+    if form.is_valid():
+        history = form.history
+        return f"session: {history.movie_count} films, {history.unreadable_rows} unreadable rows"
+    return " ".join(form.errors["file"])
+
+
+def _measure(data: bytes, results) -> None:
+    limit = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 + 3 * 1024**3
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    try:
+        upload(data[:100])  # import and warm up outside the measurement
+        rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        cpu = time.process_time()
+        answer = upload(data)
+        cpu = time.process_time() - cpu
+        rss = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss_before) / 1024
+        tracemalloc.start()
+        upload(data)
+        peak = tracemalloc.get_traced_memory()[1] / 1024**2
+        tracemalloc.stop()
+        results.put((cpu, peak, rss, answer))
+    except BaseException as error:  # a failed budget is a result to print, not a crash
+        results.put((float("nan"), float("nan"), float("nan"), f"{type(error).__name__}"))
+
+
+def run(name: str, data: bytes) -> tuple[float, float, float, str]:
+    context = multiprocessing.get_context("fork")
+    results = context.Queue()
+    child = context.Process(target=_measure, args=(data, results))
+    child.start()
+    child.join(60)
+    if child.is_alive():
+        child.kill()
+        child.join()
+        return float("inf"), float("nan"), float("nan"), "still running after 60 s"
+    return results.get() if not results.empty() else (float("nan"),) * 3 + ("child died",)
+
+
+def main() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "movieranking.settings")
+    os.environ["IMPORT_MAX_UPLOAD_MB"] = str(LIMIT_MB)
+    os.environ.setdefault("SECRET_KEY", "hostile-files-benchmark-only-not-a-real-secret-key")
+    import django
+
+    django.setup()
+    wanted = sys.argv[1:]
+    worst_cpu = worst_peak = worst_rss = 0.0
+    print(f"{'file':<50}{'size':>9}{'cpu s':>8}{'traced':>9}{'rss':>8}  answer")
+    for name, build in CASES.items():
+        if wanted and not any(w in name for w in wanted):
+            continue
+        data = build()
+        cpu, peak, rss, answer = run(name, data)
+        worst_cpu, worst_peak, worst_rss = (
+            max(worst_cpu, cpu, key=_ordered),
+            max(worst_peak, peak, key=_ordered),
+            max(worst_rss, rss, key=_ordered),
+        )
+        print(
+            f"{name:<50}{len(data) / 1e6:>7.2f}MB{cpu:>8.3f}{peak:>7.1f}MB{rss:>6.0f}MB  "
+            f"{answer[:90]}"
+        )
+    verdict = _verdict(worst_cpu, CPU_TARGET_S)
+    print(f"worst CPU {worst_cpu:.3f} s (target ≤ {CPU_TARGET_S} s): {verdict}")
+    for label, value in (("traced peak", worst_peak), ("ru_maxrss growth", worst_rss)):
+        print(
+            f"worst {label} {value:.1f} MB (target ≤ {MEMORY_TARGET_MB} MB): "
+            f"{_verdict(value, MEMORY_TARGET_MB)}"
+        )
+
+
+def _ordered(value: float) -> float:
+    return float("inf") if value != value else value  # a failed run (NaN) is the worst
+
+
+def _verdict(value: float, target: float) -> str:
+    return "met" if value <= target else "MISSED"
+
+
+if __name__ == "__main__":
+    main()
