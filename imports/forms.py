@@ -31,10 +31,6 @@ class UploadForm(forms.Form):
             )
         except PrimeFileError as exc:
             raise forms.ValidationError(exc.message) from exc
-        # The name is stored with the session, and PostgreSQL refuses NUL in text.
-        upload.name = "".join(
-            ch for ch in upload.name if ch >= " " and not 0xD800 <= ord(ch) < 0xE000
-        )
         return upload
 
 

@@ -49,9 +49,7 @@ _SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 def load_text(data: bytes, max_bytes: int) -> str:
     if len(data) > max_bytes:
-        raise PrimeFileError(
-            f"The file is larger than the {limit_label(max_bytes)} limit. " + ACCEPTED
-        )
+        raise PrimeFileError(f"The file is larger than the {_limit(max_bytes)} limit. " + ACCEPTED)
     if data[:4] in (b"PK\x03\x04", b"PK\x05\x06"):
         data = _unzip(data, max_bytes)
     blank = b" \t\r\n\x00\x1a" + codecs.BOM_UTF8 + codecs.BOM_UTF16_LE + codecs.BOM_UTF16_BE
@@ -186,7 +184,7 @@ def _list_names(names: list[str]) -> str:
     return shown + (f" and {len(names) - 5} more" if len(names) > 5 else "")
 
 
-def limit_label(max_bytes: int) -> str:
+def _limit(max_bytes: int) -> str:
     """The limit as people configure it: "10 MB", not "10.0 MB"."""
     mb = max_bytes / (1024 * 1024)
     return f"{mb:g} MB" if mb >= 1 and mb == round(mb, 1) else _size(max_bytes)

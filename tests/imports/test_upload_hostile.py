@@ -1,0 +1,56 @@
+"""Hostile uploads through the upload view: a message or a session, never a server error."""
+
+import zipfile
+
+import pytest
+
+from benchmarks.hostile_files import legacy, nul_after_8_kb, v3, zip_bomb
+from imports.models import ImportItem, ImportSession
+from tests.imports.conftest import upload
+
+pytestmark = pytest.mark.usefixtures("offline_catalog")
+
+
+def test_a_nul_byte_after_the_first_8_kb_is_stored_nowhere(alice_client, alice):
+    # On PostgreSQL the NUL reached a title and the upload ended in a 500 (DataError).
+    response = upload(alice_client, nul_after_8_kb())
+
+    assert response.status_code == 302
+    session = ImportSession.objects.get(user=alice)
+    assert session.items.filter(prime_title="Heat (1995)", clean_title="Heat").exists()
+    stored = ImportItem.objects.values_list("prime_title", "clean_title", "gti", "image_url")
+    assert not ["\x00" for row in stored if "\x00" in "".join(row)]
+
+
+def test_a_file_just_over_the_limit_is_refused_naming_the_limit(alice_client, settings):
+    settings.IMPORT_MAX_UPLOAD_MB = 10
+    data = v3(["Heat"]).ljust(10 * 1024 * 1024 + 1, b"\n")
+
+    page = upload(alice_client, data).content.decode()
+
+    assert "That file is larger than the 10 MB limit." in page
+    assert ImportSession.objects.count() == 0
+
+
+def test_a_bzip2_zip_bomb_is_refused_with_the_method_message(alice_client):
+    data = zip_bomb(zipfile.ZIP_BZIP2, inflated=16 * 1024 * 1024)
+
+    response = upload(alice_client, data, name="Prime Video.zip")
+
+    assert response.status_code == 200
+    assert (
+        "This ZIP uses a compression method we do not read; upload the CSV inside it instead."
+        in response.content.decode()
+    )
+    assert ImportSession.objects.count() == 0
+
+
+def test_a_title_of_thousands_of_hyphenated_parts_leaves_the_other_films_importable(
+    alice_client, alice
+):
+    response = upload(alice_client, legacy(["Heat", "-".join(["a"] * 48_000)]))
+
+    assert response.status_code == 302
+    session = ImportSession.objects.get(user=alice)
+    assert list(session.items.values_list("prime_title", flat=True)) == ["Heat"]
+    assert (session.total_entries, session.other_dropped) == (2, 1)
