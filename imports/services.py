@@ -4,6 +4,7 @@ decisions (add, skip, undo, review again). Matching itself is `imports.matcher`.
 from datetime import date, datetime
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import Q, Subquery
 from django.utils import timezone
@@ -87,6 +88,10 @@ def create_session(*, user, file_name: str, history: History) -> ImportSession:
     Titles the person already ranked are only counted. Titles they skipped in an earlier
     import come back pre-skipped, and titles they added before carry their earlier choice.
     """
+    # One upload at a time per person: uploads from two tabs would both find no import in
+    # progress, and the second would break `one_active_import_per_user` (a 500) or leave a
+    # second waiting session. The row lock holds until this transaction ends.
+    list(get_user_model().objects.select_for_update().filter(pk=user.pk).values_list("pk"))
     now = timezone.now()
     # Expired imports no longer count as "in progress"; retire them so they do not block.
     ImportSession.objects.filter(

@@ -1,8 +1,11 @@
 """Hostile uploads through the upload view: a message or a session, never a server error."""
 
+import threading
 import zipfile
 
 import pytest
+from django.db import connection, connections
+from django.test import Client
 
 from benchmarks.hostile_files import legacy, nul_after_8_kb, v3, zip_bomb
 from imports.models import ImportItem, ImportSession
@@ -54,3 +57,44 @@ def test_a_title_of_thousands_of_hyphenated_parts_leaves_the_other_films_importa
     session = ImportSession.objects.get(user=alice)
     assert list(session.items.values_list("prime_title", flat=True)) == ["Heat"]
     assert (session.total_entries, session.other_dropped) == (2, 1)
+
+
+@pytest.fixture
+def shared_database():
+    """Skip where the test database cannot take writes from two connections at once.
+
+    Django's SQLite test database lives in memory in shared-cache mode, where overlapping
+    write transactions fail at once with "database table is locked" instead of waiting.
+    """
+    if connection.vendor == "sqlite" and connection.is_in_memory_db():
+        pytest.skip("needs a database file or server: the in-memory SQLite test database")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_eight_uploads_at_once_leave_one_import_in_progress_and_one_waiting(
+    alice, sample_file, shared_database
+):
+    statuses, start = [], threading.Barrier(8)
+
+    def upload_in_thread() -> None:
+        client = Client()
+        client.force_login(alice)
+        try:
+            start.wait(5)
+            statuses.append(upload(client, sample_file).status_code)
+        except Exception as error:  # the test client re-raises what would have been a 500
+            statuses.append(type(error).__name__)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=upload_in_thread) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+
+    assert statuses == [302] * 8
+    sessions = ImportSession.objects.filter(user=alice)
+    assert sessions.filter(status="matching").count() == 1
+    assert sessions.filter(status="waiting").count() == 1
+    assert sessions.exclude(status__in=["matching", "waiting"]).count() == 0
