@@ -90,6 +90,14 @@ def zip_bomb(method: int, inflated: int = 256 * 1024 * 1024, understate: bool = 
     return bytes(data)
 
 
+def zip_of_many_members(count: int = 100_000) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
+        for n in range(count):
+            archive.writestr(f"{n}", b"")
+    return buffer.getvalue()
+
+
 def nul_after_8_kb() -> bytes:
     titles = [f"Film number {n}" for n in range(300)]
     titles[200] = "Heat\x00 (1995)"
@@ -112,6 +120,7 @@ CASES = {
     "zip: deflate, honest sizes": lambda: zip_bomb(zipfile.ZIP_DEFLATED, understate=False),
     "zip: stored, sizes understated": lambda: zip_bomb(zipfile.ZIP_STORED, 9 * 1024 * 1024),
     "zip: bzip2, honest sizes": lambda: zip_bomb(zipfile.ZIP_BZIP2, understate=False),
+    "zip: 100,000 empty members": zip_of_many_members,
     # 10 MB of one thing, on one line.
     "10 MB: one line of letters, no header": lambda: filling("a").encode(),
     "10 MB: one line of commas, no header": lambda: filling(",").encode(),
@@ -136,6 +145,12 @@ CASES = {
     ),
     "10 MB: v3 untyped titles of episode words": lambda: v3(
         many(lambda n: f"{n} " + "Episode 1: Trailer - " * 45), kind=""
+    ),
+    "10 MB: v3 accented titles of 999 characters": lambda: v3(
+        many(lambda n: f"{n} " + "Amélie à Montréal " * 53, size=LIMIT * 9 // 10)
+    ),
+    "10 MB: legacy episodes and seasonless titles": lambda: legacy(
+        many(lambda n: f"E{n}-" + "-".join(["Show"] * 150) + (" - Season 1" if n % 2 else ""))
     ),
     "10 MB: 4-column lines of quote-commas": lambda: four_column(
         [f'2022-01-{n % 28 + 1:02d},Movie,"{n}' + '",' * 4900 + "x" for n in range(1040)]

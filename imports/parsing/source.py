@@ -111,16 +111,16 @@ def _decode(data: bytes) -> str:
 
 def _unzip(data: bytes, max_bytes: int) -> bytes:
     damaged = PrimeFileError("This ZIP file is damaged and cannot be opened. " + ACCEPTED)
+    # Counted from the directory entries' signature before zipfile builds an object for each.
+    if data.count(b"PK\x01\x02") > MAX_ZIP_MEMBERS:
+        raise _too_many_members(data.count(b"PK\x01\x02"))
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         members = archive.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError):
         raise damaged from None
     if len(members) > MAX_ZIP_MEMBERS:
-        raise PrimeFileError(
-            f"This ZIP holds {len(members):,} files, more than a Prime Video download ever has. "
-            + ACCEPTED
-        )
+        raise _too_many_members(len(members))
     names = [m.filename for m in members if not m.is_dir()]
     if "[Content_Types].xml" in names and any(n.startswith("xl/") for n in names):
         raise PrimeFileError(
@@ -167,6 +167,12 @@ def _unzip(data: bytes, max_bytes: int) -> bytes:
     except (zipfile.BadZipFile, NotImplementedError, RuntimeError, OSError, EOFError, zlib.error):
         raise damaged from None
     return b"".join(chunks)
+
+
+def _too_many_members(count: int) -> PrimeFileError:
+    return PrimeFileError(
+        f"This ZIP holds {count:,} files, more than a Prime Video download ever has. " + ACCEPTED
+    )
 
 
 def _pick_member(members: list[zipfile.ZipInfo]) -> zipfile.ZipInfo | None:

@@ -12,7 +12,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from benchmarks.hostile_files import four_column, legacy, nul_after_8_kb, v3, zip_bomb
+from benchmarks.hostile_files import (
+    four_column,
+    legacy,
+    nul_after_8_kb,
+    v3,
+    zip_bomb,
+    zip_of_many_members,
+)
 from imports.parsing import PrimeFileError, read_history, titles
 from imports.parsing.formats import MAX_LINE_CHARS, MAX_TITLE_CHARS, _four_column_split
 from tests.imports.test_parsing_properties import check
@@ -63,6 +70,15 @@ def test_a_deflate_bomb_with_understated_sizes_stops_at_the_limit():
 
     assert "damaged" in message or "unpacks to more than" in message
     assert peak < 4
+
+
+def test_a_zip_of_tens_of_thousands_of_members_is_refused_before_they_are_read():
+    data = zip_of_many_members(30_000)
+
+    message, peak = traced_peak_mb(data)
+
+    assert message.startswith("This ZIP holds 30,000 files, more than a Prime Video download")
+    assert peak < 2  # zipfile's objects for every member took 16 MB here
 
 
 @pytest.mark.parametrize("parts", [16_000, 48_000])
