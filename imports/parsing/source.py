@@ -138,7 +138,7 @@ def _unzip(data: bytes, max_bytes: int) -> bytes:
         raise PrimeFileError(f"This ZIP has no Viewing History.csv. {found} " + ACCEPTED)
     name = member.filename.rsplit("/", 1)[-1]
     too_big = PrimeFileError(
-        f"{name} inside the ZIP unpacks to more than {_size(max_bytes)}, the upload limit. "
+        f"{name} inside the ZIP unpacks to more than {_limit(max_bytes)}, the upload limit. "
         + ACCEPTED
     )
     if member.flag_bits & 0x1:
