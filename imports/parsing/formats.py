@@ -14,7 +14,7 @@ from .source import ACCEPTED, PrimeFileError, too_many_rows
 # No film is called anything this long; refusing such titles up front keeps every later step
 # (title grammar, episode detection, matching) bounded by the length of a real title.
 MAX_TITLE_CHARS = 1_000
-# A line that holds one record (the 4-column and legacy formats) is never this long either.
+# Nor is any row's line this long (one with a title and an episode at the limit is ~2,500).
 MAX_LINE_CHARS = 10 * MAX_TITLE_CHARS
 
 
@@ -184,9 +184,7 @@ def read_rows(layout: Layout, body: list[str], max_rows: int) -> Rows:
     body = [line if len(line) <= MAX_LINE_CHARS else _TOO_LONG for line in body]
     if layout.format is Format.AMAZON_LEGACY:
         # Amazon never quotes this file, so a plain split is exact (quoted rows are re-read).
-        records = (
-            line.split(layout.delimiter) if len(line) <= MAX_LINE_CHARS else [line] for line in body
-        )
+        records = (line.split(layout.delimiter) for line in body)
         make = _legacy_row
     elif layout.format in (Format.EXPORTER_4COL, Format.EXPORTER_LOCALIZED):
         records = _four_column_records(body, layout.delimiter)
