@@ -265,51 +265,42 @@ def _four_column_split(line: str, d: str) -> list[str] | None:
     The exporter wrote `"title"` without doubling inner quotes in its early versions, so a
     quoted title ends at the first quote after which the rest of the line still reads as
     `,episode` and trailing delimiters, not at the first quote. Written as one backtracking
-    regex this took seconds on a line of `",` repeated; here each candidate end is found with
-    string searches instead. Returns None when the line is not in that shape at all.
+    regex this took seconds on a line of `",` repeated; the only quotes that can end the
+    title are found with string searches instead. None when the line is not in that shape.
     """
     first = line.find(d)
     second = line.find(d, first + 1) if first >= 0 else -1
     if second < 0:
         return None
-    end = len(line.rstrip(" " + d))  # everything from here on is spaces and delimiters
-    last_stop = max(line.rfind('"', 0, end), line.rfind(d, 0, end))
-
-    def episode_after(i: int) -> str | None:
-        """The episode in `line[i:]` when it reads ` ,episode` plus trailing delimiters."""
-        if i >= end:
-            return ""
-        i = _SPACE_RUN.match(line, i).end()
-        if line[i] != d:
-            return None
-        j = _SPACE_RUN.match(line, i + 1).end()
-        if line[j] == '"':
-            closed = end - 1 > j and line[end - 1] == '"'
-            return line[j + 1 : end - 1].replace('""', '"') if closed else None
-        return line[j:end] if last_stop < j else None
-
+    date = line[:first].lstrip(" ").strip('"')
+    kind = line[first + 1 : second].lstrip(" ").strip('"')
     start = _SPACE_RUN.match(line, second + 1).end()
-    date, kind = (
-        line[:first].lstrip(" ").strip('"'),
-        line[first + 1 : second].lstrip(" ").strip('"'),
-    )
+    end = len(line.rstrip(" " + d))  # the rest is spaces and delimiters
+    closed = end > 0 and line[end - 1] == '"'  # the line's last quote can close a field
     if line.startswith('"', start):
-        # The only quotes that can end the title: the line's last character, the first quote
-        # followed by `,"`, and the quote before the last delimiter.
-        candidates = {end - 1}
-        if after := _quote_delimiter_quote(d).search(line, start + 1):
-            candidates.add(after.start())
-        before = line.rfind(d, 0, end)
-        if before == last_stop:
-            candidates.add(len(line[:before].rstrip(" ")) - 1)
-        for q in sorted(c for c in candidates if c > start and line[c] == '"'):
-            episode = episode_after(q + 1)
-            if episode is not None:
-                return [date, kind, line[start + 1 : q].replace('""', '"'), episode]
+        if closed:  # `"title","episode"` at the first `","` that leaves a closed episode
+            both = _quote_delimiter_quote(d).search(line, start + 1, end - 1)
+            if both:
+                title, episode = line[start + 1 : both.start()], line[both.end() : end - 1]
+                return [date, kind, title.replace('""', '"'), episode.replace('""', '"')]
+            if end - 1 > start:
+                return [date, kind, line[start + 1 : end - 1].replace('""', '"'), ""]
+        else:  # `"title",episode`: the title's quote stands right before the last delimiter
+            last = line.rfind(d, start, end)
+            quote = len(line[:last].rstrip(" ")) - 1 if last > start else -1
+            if quote > start and line[quote] == '"' and line.find('"', last, end) < 0:
+                title = line[start + 1 : quote].replace('""', '"')
+                return [date, kind, title, line[last + 1 : end]]
     stop = line.find(d, start)
-    stop = len(line) if stop < 0 else stop
-    episode = episode_after(stop)
-    return None if episode is None else [date, kind, line[start:stop], episode]
+    if stop < 0 or stop >= end:
+        return [date, kind, line[start : len(line) if stop < 0 else stop], ""]
+    title, at = line[start:stop], _SPACE_RUN.match(line, stop + 1).end()
+    if line[at] == '"':
+        closed = closed and end - 1 > at
+        return [date, kind, title, line[at + 1 : end - 1].replace('""', '"')] if closed else None
+    if line.find(d, at, end) < 0 and line.find('"', at, end) < 0:
+        return [date, kind, title, line[at:end]]
+    return None
 
 
 @lru_cache(maxsize=8)
