@@ -54,6 +54,7 @@ format: install-dev
 benchmarks: install-dev
 	$(BIN)/python -m benchmarks.offline_search_bench
 	$(BIN)/python -m benchmarks.parse_bench
+	$(BIN)/python -m benchmarks.hostile_files
 	$(BIN)/python -m benchmarks.match_eval
 	$(BIN)/python -m benchmarks.import_bench
 	$(BIN)/python -m benchmarks.letterboxd_export_bench
