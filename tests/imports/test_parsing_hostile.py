@@ -4,6 +4,7 @@ Work is bounded by deterministic proxies (memory traced while reading, how often
 scanned), never by wall time; `benchmarks/hostile_files.py` measures the time.
 """
 
+import io
 import re
 import tracemalloc
 import zipfile
@@ -358,3 +359,31 @@ def test_a_field_beyond_the_csv_reader_limit_is_one_unreadable_row():
 
     check(history)
     assert (history.total_rows, history.unreadable_rows) == (2, 1)
+
+
+def _zipped_history() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("Viewing History.csv", four_column(["2022-01-02,Movie,Heat,"] * 3))
+    return buffer.getvalue()
+
+
+SAMPLE_ZIP = _zipped_history()
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    changes=st.lists(
+        st.tuples(st.integers(0, len(SAMPLE_ZIP) - 1), st.integers(0, 255)), max_size=6
+    ),
+    cut=st.integers(5, len(SAMPLE_ZIP)),
+)
+def test_a_damaged_or_doctored_zip_gives_a_history_or_a_message_never_another_error(changes, cut):
+    data = bytearray(SAMPLE_ZIP)
+    for at, value in changes:
+        data[at] = value
+
+    result = traced_peak_mb(bytes(data[:cut]))[0]  # anything but PrimeFileError propagates
+
+    if not isinstance(result, str):
+        check(result)
