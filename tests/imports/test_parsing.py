@@ -553,12 +553,20 @@ def test_a_seasonless_legacy_title_is_an_episode_of_a_show_the_file_names_elsewh
     assert (history.episode_rows, history.movie_rows) == (episodes, len(rows) - episodes)
 
 
-def test_a_title_of_thousands_of_hyphenated_words_is_read_as_one_film():
+def test_a_title_of_thousands_of_hyphenated_words_is_dropped_and_counted():
     title = "-".join(["a1"] * 20_000)
 
     history = read_history(legacy(title, f"x{title}", "Pilot-House"))
 
-    assert history.movie_rows == 3
+    assert (history.movie_rows, history.unreadable_rows) == (1, 2)
+
+
+def test_a_hyphenated_title_just_under_the_length_limit_is_read_as_one_film():
+    title = "-".join(["a1"] * 333)
+
+    history = read_history(legacy(title, f"x{title}", "Pilot-House"))
+
+    assert len(title) < 1_000 and history.movie_rows == 3
 
 
 def test_it_drops_legacy_trailers_and_live_sport():

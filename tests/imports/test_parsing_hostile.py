@@ -204,20 +204,6 @@ def test_cleaning_still_removes_the_tags_a_real_title_carries_in_every_combinati
         assert titles._clean(raw) == expected
 
 
-def test_a_title_of_hundreds_of_hyphens_yields_only_the_splits_a_show_name_can_have():
-    title = "-".join(f"part{n}" for n in range(400))
-
-    pairs = titles._composite(title)
-
-    assert [show for _, show in pairs] == [
-        "part396-part397-part398-part399",
-        "part397-part398-part399",
-        "part398-part399",
-        "part399",
-    ]
-    assert pairs[-1][0] == title[: title.rindex("-")]
-
-
 def test_seasonless_episodes_are_still_told_from_films_with_hyphens():
     history = read_history(
         legacy(
