@@ -164,7 +164,17 @@ def _unzip(data: bytes, max_bytes: int) -> bytes:
                 if total > max_bytes:
                     raise too_big
                 chunks.append(chunk)
-    except (zipfile.BadZipFile, NotImplementedError, RuntimeError, OSError, EOFError, zlib.error):
+    except PrimeFileError:  # too_big, itself a ValueError
+        raise
+    except (
+        zipfile.BadZipFile,
+        NotImplementedError,
+        RuntimeError,
+        OSError,
+        EOFError,
+        ValueError,  # a doctored local header has zipfile seek before the start of the data
+        zlib.error,
+    ):
         raise damaged from None
     return b"".join(chunks)
 
