@@ -81,6 +81,14 @@ def _remembered_match(memory: RememberedDecision, ranked) -> dict:
     }
 
 
+def _lock_imports_of(user_id: int) -> None:
+    """One change to a person's imports at a time: two tabs uploading (or one uploading while
+    the other confirms a replacement) would both find no import in progress, and the second
+    would break `one_active_import_per_user` (a 500). The row lock holds until the transaction
+    ends."""
+    list(get_user_model().objects.select_for_update().filter(pk=user_id).values_list("pk"))
+
+
 @transaction.atomic
 def create_session(*, user, file_name: str, history: History) -> ImportSession:
     """Store a parsed history as a new session, waiting if another import is in progress.
@@ -88,10 +96,7 @@ def create_session(*, user, file_name: str, history: History) -> ImportSession:
     Titles the person already ranked are only counted. Titles they skipped in an earlier
     import come back pre-skipped, and titles they added before carry their earlier choice.
     """
-    # One upload at a time per person: uploads from two tabs would both find no import in
-    # progress, and the second would break `one_active_import_per_user` (a 500) or leave a
-    # second waiting session. The row lock holds until this transaction ends.
-    list(get_user_model().objects.select_for_update().filter(pk=user.pk).values_list("pk"))
+    _lock_imports_of(user.pk)
     now = timezone.now()
     # Expired imports no longer count as "in progress"; retire them so they do not block.
     ImportSession.objects.filter(
@@ -158,6 +163,11 @@ def create_session(*, user, file_name: str, history: History) -> ImportSession:
 @transaction.atomic
 def confirm_replacement(*, session: ImportSession) -> None:
     """Replace the user's import in progress with this waiting one."""
+    _lock_imports_of(session.user_id)
+    if not ImportSession.objects.filter(
+        pk=session.pk, status=ImportSession.Status.WAITING
+    ).exists():
+        return  # confirmed in another tab already, or replaced by a newer upload
     ImportSession.objects.filter(user=session.user, status__in=ImportSession.ACTIVE).update(
         status=ImportSession.Status.CANCELLED
     )

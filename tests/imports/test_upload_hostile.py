@@ -98,3 +98,49 @@ def test_eight_uploads_at_once_leave_one_import_in_progress_and_one_waiting(
     assert sessions.filter(status="matching").count() == 1
     assert sessions.filter(status="waiting").count() == 1
     assert sessions.exclude(status__in=["matching", "waiting"]).count() == 0
+
+
+def _at_once(user, *acts) -> list:
+    """Run each act in its own tab (client, thread and connection) at the same moment; what
+    each answered, or the name of what it raised (the test client re-raises a 500's error)."""
+    answers: list = [None] * len(acts)
+    start = threading.Barrier(len(acts))
+
+    def in_a_tab(n: int) -> None:
+        tab = Client()
+        tab.force_login(user)
+        try:
+            start.wait(5)
+            answers[n] = acts[n](tab).status_code
+        except Exception as error:
+            answers[n] = type(error).__name__
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=in_a_tab, args=(n,)) for n in range(len(acts))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    return answers
+
+
+@pytest.mark.django_db(transaction=True)
+def test_confirming_a_replacement_while_another_tab_uploads_never_fails(
+    alice, sample_file, shared_database
+):
+    client = Client()
+    client.force_login(alice)
+    for _ in range(5):
+        upload(client, sample_file)
+        upload(client, sample_file)
+        confirm = f"/settings/import/{ImportSession.objects.get(status='waiting').pk}/confirm/"
+
+        answers = _at_once(
+            alice, lambda tab, url=confirm: tab.post(url), lambda tab: upload(tab, sample_file)
+        )
+
+        assert answers == [302, 302]
+        sessions = ImportSession.objects.filter(user=alice)
+        assert sessions.filter(status="matching").count() == 1
+        assert sessions.filter(status="waiting").count() <= 1
