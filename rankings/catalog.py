@@ -13,14 +13,61 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 
 IMDB_TITLE_URL = "https://www.imdb.com/title/{}/"
 TMDB_MOVIE_URL = "https://www.themoviedb.org/movie/{}"
 
 
+class HasCatalogIds(Protocol):
+    @property
+    def tmdb_id(self) -> int | None: ...
+
+    @property
+    def imdb_id(self) -> str | None: ...
+
+
+def identity(film: HasCatalogIds) -> tuple[Literal["tmdb_id", "imdb_id"], int | str] | None:
+    """The one id a film goes by, as (field, value): its TMDB id, else its IMDb id (the
+    offline catalog's films have only that); None for a film with neither.
+
+    The rule for catalog results and stored films alike: a film found on TMDB is stored, looked
+    up and linked by its TMDB id even when it also carries an IMDb id.
+    """
+    if film.tmdb_id:
+        return "tmdb_id", film.tmdb_id
+    if film.imdb_id:
+        return "imdb_id", film.imdb_id
+    return None
+
+
+class KnownByCatalogIds:
+    """`catalog_id`, `page_url` and `page_label` from `identity`, for `CatalogMovie` and
+    `rankings.models.Movie`."""
+
+    @property
+    def catalog_id(self: HasCatalogIds) -> str:
+        """The id `Catalog.get` accepts: the TMDB id, or the IMDb id for offline films."""
+        found = identity(self)
+        return str(found[1]) if found else ""
+
+    @property
+    def page_url(self: HasCatalogIds) -> str:
+        match identity(self):
+            case ("tmdb_id", tmdb_id):
+                return TMDB_MOVIE_URL.format(tmdb_id)
+            case ("imdb_id", imdb_id):
+                return IMDB_TITLE_URL.format(imdb_id)
+        return ""
+
+    @property
+    def page_label(self: HasCatalogIds) -> str:
+        found = identity(self)
+        return "View on TMDB" if found and found[0] == "tmdb_id" else "View on IMDb"
+
+
 @dataclass(frozen=True)
-class CatalogMovie:
+class CatalogMovie(KnownByCatalogIds):
     title: str
     year: int | None = None
     tmdb_id: int | None = None
@@ -33,17 +80,6 @@ class CatalogMovie:
     runtime: int | None = None
     genres: tuple[str, ...] = ()
     alternative_titles: tuple[str, ...] = field(default=(), compare=False)
-
-    @property
-    def catalog_id(self) -> str:
-        """The id `Catalog.get` accepts: the TMDB id, or the IMDb id for offline films."""
-        return str(self.tmdb_id) if self.tmdb_id else (self.imdb_id or "")
-
-    @property
-    def page_url(self) -> str:
-        if self.tmdb_id:
-            return TMDB_MOVIE_URL.format(self.tmdb_id)
-        return IMDB_TITLE_URL.format(self.imdb_id) if self.imdb_id else ""
 
 
 class CatalogError(Exception):

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
-from rankings.catalog import IMDB_TITLE_URL, TMDB_MOVIE_URL, CatalogMovie
+from rankings.catalog import CatalogMovie, KnownByCatalogIds, identity
 
 
 class MovieQuerySet(models.QuerySet):
@@ -24,13 +24,12 @@ class MovieQuerySet(models.QuerySet):
         }
 
     def from_catalog(self, found: CatalogMovie) -> "Movie":
-        """The stored film for a catalog result, created or refreshed by its tmdb/imdb id."""
-        if found.tmdb_id:
-            lookup = {"tmdb_id": found.tmdb_id}
-        elif found.imdb_id:
-            lookup = {"imdb_id": found.imdb_id}
-        else:
+        """The stored film for a catalog result, created or refreshed by its `identity`."""
+        key = identity(found)
+        if key is None:
             raise ValueError("A catalog film needs a tmdb_id or an imdb_id")
+        field, value = key
+        lookup = {field: value}
         values = self.catalog_values(found)
         del values["tmdb_id"]
         if not (found.tmdb_id and found.imdb_id):
@@ -46,7 +45,7 @@ class MovieQuerySet(models.QuerySet):
         return movie
 
 
-class Movie(models.Model):
+class Movie(KnownByCatalogIds, models.Model):
     tmdb_id = models.PositiveIntegerField(unique=True, null=True, blank=True)
     imdb_id = models.CharField(max_length=16, unique=True, null=True, blank=True)
     title = models.CharField(max_length=300)
@@ -73,20 +72,6 @@ class Movie(models.Model):
     def __str__(self) -> str:
         return f"{self.title} ({self.year})" if self.year else self.title
 
-    @property
-    def catalog_id(self) -> str:
-        return str(self.tmdb_id) if self.tmdb_id else (self.imdb_id or "")
-
-    @property
-    def page_url(self) -> str:
-        if self.tmdb_id:
-            return TMDB_MOVIE_URL.format(self.tmdb_id)
-        return IMDB_TITLE_URL.format(self.imdb_id) if self.imdb_id else ""
-
-    @property
-    def page_label(self) -> str:
-        return "View on TMDB" if self.tmdb_id else "View on IMDb"
-
 
 class RankingQuerySet(models.QuerySet):
     def for_user(self, user) -> "RankingQuerySet":
@@ -102,10 +87,12 @@ class RankingQuerySet(models.QuerySet):
 
     def of_catalog_films(self, films: list[CatalogMovie]) -> dict[str, "Ranking"]:
         """These rankings of the given catalog films, keyed by catalog id (one query)."""
-        tmdb_ids = [f.tmdb_id for f in films if f.tmdb_id]
-        imdb_ids = [f.imdb_id for f in films if f.imdb_id and not f.tmdb_id]
-        if not tmdb_ids and not imdb_ids:
+        ids: dict[str, list[int | str]] = {"tmdb_id": [], "imdb_id": []}
+        for key in filter(None, map(identity, films)):
+            ids[key[0]].append(key[1])
+        if not any(ids.values()):
             return {}
+        tmdb_ids, imdb_ids = ids["tmdb_id"], ids["imdb_id"]
         found = self.select_related("movie").filter(
             models.Q(movie__tmdb_id__in=tmdb_ids) | models.Q(movie__imdb_id__in=imdb_ids)
         )
