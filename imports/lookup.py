@@ -32,7 +32,7 @@ from imports.scoring import (
     standard_spelling,
 )
 from rankings.catalog import Catalog, CatalogMovie, NotFound
-from rankings.offline import hyphenated_spelling
+from rankings.titles import hyphenated_spelling
 
 DETAILED_LEADERS = 2
 

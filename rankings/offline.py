@@ -10,12 +10,10 @@ country, and a film's first release and its Wikidata year often differ by one.
 """
 
 import gzip
-import re
 from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
-from functools import cache
 from itertools import islice
 from pathlib import Path
 
@@ -105,10 +103,6 @@ class OfflineCatalog:
         return self._movies[position]
 
 
-_HYPHENATED = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)+")
-_WORD = re.compile(r"[^\W\d_]+")
-
-
 def _read_rows(path: Path) -> list[list[str]]:
     """The data file's lines split on tabs, in `COLUMNS` order, header checked."""
     try:
@@ -125,28 +119,6 @@ def _read_rows(path: Path) -> list[list[str]]:
             "Rebuild it with scripts/build_offline_catalog.py."
         )
     return [line.split("\t") for line in lines]
-
-
-@cache
-def _hyphenated_words(path: Path = DATA_FILE) -> dict[str, str]:
-    """Every hyphenated word in the catalog's titles and akas, keyed by its fused lower-case
-    form: {"spiderman": "Spider-Man", "xmen": "X-Men", ...} (about 170 words)."""
-    try:
-        rows = _read_rows(path)
-    except CatalogUnavailable:
-        return {}  # without the file, titles are simply searched as written
-    words: dict[str, str] = {}
-    for row in rows:
-        for word in _HYPHENATED.findall(f"{row[1]} {row[8]}"):
-            words.setdefault(word.replace("-", "").casefold(), word)
-    return words
-
-
-def hyphenated_spelling(title: str) -> str:
-    """`title` with words written as one that films spell with a hyphen ("Spiderman 2" as
-    "Spider-Man 2"): a catalog that searches by words cannot find the fused form."""
-    words = _hyphenated_words()
-    return _WORD.sub(lambda found: words.get(found[0].casefold(), found[0]), title)
 
 
 class _TitleIndex:

@@ -3,6 +3,11 @@
 import re
 import unicodedata
 import zlib
+from functools import cache
+from pathlib import Path
+
+# Written by scripts/build_offline_catalog.py from the offline catalog's titles and akas.
+HYPHENATED_WORDS_FILE = Path(__file__).resolve().parent / "data" / "hyphenated_words.txt"
 
 _ARTICLES = ("the ", "a ", "an ")
 _ROMAN = {
@@ -17,6 +22,7 @@ _ROMAN = {
     "x": "10",
 }
 _NON_WORD = re.compile(r"[^\w]+")
+_WORD = re.compile(r"[^\W\d_]+")
 _SPACES = re.compile(r"\s+")
 
 
@@ -77,3 +83,18 @@ def initials(title: str) -> str:
 def tile_colour(title: str) -> int:
     """Which of the tile colours a title gets; crc32 because hash() changes with every process."""
     return zlib.crc32(title.encode()) % _TILE_COLOURS
+
+
+@cache
+def _hyphenated_words() -> dict[str, str]:
+    """{"spiderman": "Spider-Man", "xmen": "X-Men", ...}: each hyphenated word films spell,
+    keyed by its fused lower-case form."""
+    words = HYPHENATED_WORDS_FILE.read_text(encoding="utf-8").split()
+    return {word.replace("-", "").casefold(): word for word in words}
+
+
+def hyphenated_spelling(title: str) -> str:
+    """`title` with words written as one that films spell with a hyphen ("Spiderman 2" as
+    "Spider-Man 2"): a catalog that searches by words cannot find the fused form."""
+    words = _hyphenated_words()
+    return _WORD.sub(lambda found: words.get(found[0].casefold(), found[0]), title)

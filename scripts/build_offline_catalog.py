@@ -1,4 +1,5 @@
-"""Build the offline movie catalog, `rankings/data/offline_catalog.tsv.gz`.
+"""Build the offline movie catalog, `rankings/data/offline_catalog.tsv.gz`, and the word list
+`rankings/data/hyphenated_words.txt` drawn from it.
 
 Source: the Wikidata film table shipped in the PyPI package `bokeh-sampledata`
 (`bokeh_sampledata/_data/movies.db`, tables `omdb` and `tomatoes`), released under CC0 by
@@ -12,6 +13,11 @@ Columns: imdb_id, title, year, released (ISO date or empty), runtime (minutes or
 genres and directors ("|"-separated), popularity (see below) and aka (other titles Wikidata
 gives the same IMDb id, "|"-separated).
 
+The word list holds every hyphenated word of the titles and akas, one per line ("Spider-Man",
+"X-Men"), so `rankings.titles.hyphenated_spelling` can give "Spiderman 2" its hyphen back in
+either catalog mode without loading the catalog. Where a word is spelled two ways, the film
+first in IMDb id order decides.
+
 Choices the data forced:
 - IMDb votes and ratings are NULL throughout this snapshot, so popularity is the number of
   critic reviews Rotten Tomatoes counted (`tomatoes.Reviews`): wide releases collect hundreds,
@@ -24,11 +30,14 @@ Choices the data forced:
 
 import gzip
 import hashlib
+import re
 import sqlite3
 import sys
 from pathlib import Path
 
 OUTPUT = Path(__file__).resolve().parent.parent / "rankings" / "data" / "offline_catalog.tsv.gz"
+# Written beside the catalog, whichever directory that is.
+WORDS_FILE_NAME = "hyphenated_words.txt"
 COLUMNS = (
     "imdb_id",
     "title",
@@ -44,6 +53,7 @@ COLUMNS = (
 # CC0 Wikidata snapshot, and from exactly the snapshot the committed file came from.
 SOURCE_SHA256 = "1d9c6a02e488d0354b2309e16130c58820a91ac2ce417e814c5964f9579a65ac"
 _NAME_SUFFIXES = {"Jr.", "Jr", "Sr.", "Sr", "II", "III", "IV"}
+_HYPHENATED = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)+")
 
 _QUERY = """
     SELECT o.ID, o.imdbID, o.Title, o.Year, o.Released, o.Runtime, o.Genre, o.Director,
@@ -124,17 +134,28 @@ def render(films: list[tuple[str, ...]]) -> bytes:
     return gzip.compress(text.encode("utf-8"), compresslevel=9, mtime=0)
 
 
+def hyphenated_words(films: list[tuple[str, ...]] | list[list[str]]) -> str:
+    """The word list: each hyphenated word of the titles and akas once, one per line, sorted."""
+    words: dict[str, str] = {}
+    for film in films:
+        for word in _HYPHENATED.findall(f"{film[1]} {film[8]}"):
+            words.setdefault(word.replace("-", "").casefold(), word)
+    return "".join(f"{word}\n" for word in sorted(words.values(), key=lambda w: (w.casefold(), w)))
+
+
 def build(output: Path = OUTPUT, db_path: Path | None = None) -> Path:
     db_path = db_path or source_path()
     check_source(db_path)
+    films = read_films(db_path)
     output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_bytes(render(read_films(db_path)))
+    output.write_bytes(render(films))
+    output.with_name(WORDS_FILE_NAME).write_text(hyphenated_words(films), encoding="utf-8")
     return output
 
 
 def main() -> int:
     output = build()
-    print(f"Wrote {output} ({output.stat().st_size:,} bytes)")
+    print(f"Wrote {output} ({output.stat().st_size:,} bytes) and {WORDS_FILE_NAME}")
     return 0
 
 

@@ -6,7 +6,8 @@ from pathlib import Path
 import pytest
 
 from rankings.catalog import CatalogUnavailable, NotFound
-from rankings.offline import DATA_FILE, OfflineCatalog, hyphenated_spelling
+from rankings.offline import DATA_FILE, OfflineCatalog
+from rankings.titles import HYPHENATED_WORDS_FILE
 
 BUILD_SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "build_offline_catalog.py"
 THE_GODFATHER = "tt0068646"
@@ -222,6 +223,8 @@ def test_loading_a_file_with_other_columns_says_how_to_rebuild_it(tmp_path):
 def test_the_data_file_is_rebuilt_from_the_source_with_the_same_contents(rebuilt):
     # Compared decompressed: another zlib (zlib-ng) may pack the same rows into other bytes.
     assert gzip.decompress(rebuilt.read_bytes()) == gzip.decompress(DATA_FILE.read_bytes())
+    words = rebuilt.with_name(HYPHENATED_WORDS_FILE.name)
+    assert words.read_text(encoding="utf-8") == HYPHENATED_WORDS_FILE.read_text(encoding="utf-8")
 
 
 def test_building_again_gives_a_byte_identical_file(rebuilt, tmp_path):
@@ -229,16 +232,3 @@ def test_building_again_gives_a_byte_identical_file(rebuilt, tmp_path):
 
     assert again.read_bytes() == rebuilt.read_bytes()
     assert again.read_bytes()[4:8] == b"\0\0\0\0", "the gzip header should carry no timestamp"
-
-
-@pytest.mark.parametrize(
-    ("title", "spelled"),
-    [
-        ("Spiderman 2", "Spider-Man 2"),
-        ("Xmen: First Class", "X-Men: First Class"),
-        ("kickass", "Kick-Ass"),
-        ("The Matrix", "The Matrix"),
-    ],
-)
-def test_words_the_catalog_spells_with_a_hyphen_get_their_hyphen_back(title, spelled):
-    assert hyphenated_spelling(title) == spelled

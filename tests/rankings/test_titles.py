@@ -1,12 +1,27 @@
-"""Title folding and normalisation: the quick paths give exactly what the plain ones gave."""
+"""Title folding and normalisation (the quick paths give exactly what the plain ones gave), and
+the hyphens films spell."""
 
+import gzip
 import re
+import subprocess
+import sys
 import unicodedata
+from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rankings.titles import _ARTICLES, _ROMAN, fold, normalize_title
+from rankings.offline import DATA_FILE
+from rankings.titles import (
+    _ARTICLES,
+    _ROMAN,
+    HYPHENATED_WORDS_FILE,
+    fold,
+    hyphenated_spelling,
+    normalize_title,
+)
+from tests.rankings.test_offline_catalog import load_build_script
 
 
 def _fold_char_by_char(text: str) -> str:
@@ -52,3 +67,44 @@ ACCENTED = st.text(
 def test_folding_and_normalising_any_text_give_what_the_plain_ways_gave(text):
     assert fold(text) == _fold_char_by_char(text)
     assert normalize_title(text) == _normalize_word_by_word(text)
+
+
+@pytest.mark.parametrize(
+    ("title", "spelled"),
+    [
+        ("Spiderman 2", "Spider-Man 2"),
+        ("Xmen: First Class", "X-Men: First Class"),
+        ("kickass", "Kick-Ass"),
+        ("The Matrix", "The Matrix"),
+    ],
+)
+def test_words_the_catalog_spells_with_a_hyphen_get_their_hyphen_back(title, spelled):
+    assert hyphenated_spelling(title) == spelled
+
+
+def test_the_word_list_is_every_hyphenated_word_of_the_committed_offline_catalog():
+    lines = gzip.decompress(DATA_FILE.read_bytes()).decode("utf-8").splitlines()[1:]
+    films = [line.split("\t") for line in lines]
+
+    derived = load_build_script().hyphenated_words(films)
+
+    assert HYPHENATED_WORDS_FILE.read_text(encoding="utf-8") == derived
+    assert len(derived.splitlines()) == 172
+
+
+def test_hyphenated_spelling_does_not_load_the_offline_catalog():
+    # TMDB-mode matching calls it for every title and has no use for 17,000 offline films.
+    code = (
+        "import sys; from rankings.titles import hyphenated_spelling; "
+        "assert hyphenated_spelling('Spiderman') == 'Spider-Man'; "
+        "print('rankings.offline' in sys.modules)"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=Path(__file__).resolve().parents[2],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+
+    assert loaded.stdout.strip() == "False"
