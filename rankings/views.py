@@ -1,31 +1,32 @@
 import csv
 from datetime import date
+from urllib.parse import urlsplit
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_htmx.http import HttpResponseClientRefresh
-from django_htmx.middleware import HtmxDetails
 
 from rankings import letterboxd
 from rankings.catalog import CatalogError, CatalogMovie, get_catalog
 from rankings.forms import RankingFilterForm, RateFilmForm, RatingForm, SearchForm
+from rankings.http import HtmxHttpRequest
 from rankings.models import Movie, Ranking
 
 PAGE_SIZE = 25
 
 
-def _get_ranking_for_user(request, ranking_id: int) -> Ranking:
+def _get_ranking_for_user(request: HtmxHttpRequest, ranking_id: int) -> Ranking:
     return get_object_or_404(
         Ranking.objects.select_related("movie"), pk=ranking_id, user=request.user
     )
 
 
 @require_GET
-def find(request):
+def find(request: HtmxHttpRequest) -> HttpResponse:
     """Find a film: the page, or only its results region for htmx's live search."""
     results: list[CatalogMovie] = []
     error = ""
@@ -41,15 +42,15 @@ def find(request):
     ranked = Ranking.objects.for_user(request.user).of_catalog_films(results)
     rows = [(film, ranked.get(film.catalog_id)) for film in results]
     context = {"form": form, "rows": rows, "error": error, "searched": bool(request.GET)}
-    htmx: HtmxDetails = request.htmx
-    template = (
-        "rankings/find.html#search-results" if htmx and not htmx.boosted else "rankings/find.html"
-    )
+    # Going Back to a search htmx no longer has in its history cache asks for the whole page.
+    htmx = request.htmx
+    fragment = bool(htmx) and not htmx.boosted and not htmx.history_restore_request
+    template = "rankings/find.html#search-results" if fragment else "rankings/find.html"
     return render(request, template, context)
 
 
 @require_POST
-def rate(request):
+def rate(request: HtmxHttpRequest) -> HttpResponse:
     """Rate a catalog film from the search results (creates the Movie on first rating)."""
     form = RateFilmForm(request.POST)
     if not form.is_valid():
@@ -72,7 +73,7 @@ def rate(request):
     return redirect(_back_to(request, reverse("find")))
 
 
-def _rating_error(request, message: str) -> HttpResponse:
+def _rating_error(request: HtmxHttpRequest, message: str) -> HttpResponse:
     if request.htmx:
         return render(
             request, "rankings/_message.html", {"message": message, "level": "error"}, status=422
@@ -81,14 +82,17 @@ def _rating_error(request, message: str) -> HttpResponse:
     return redirect(_back_to(request, reverse("find")))
 
 
-def _back_to(request, fallback: str) -> str:
+def _back_to(request: HtmxHttpRequest, fallback: str) -> str:
     """Where a no-JavaScript form post returns to: the page it came from, on this site only."""
     nxt = request.POST.get("next", "")
-    return nxt if nxt.startswith("/") and not nxt.startswith("//") else fallback
+    here = url_has_allowed_host_and_scheme(
+        nxt, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return nxt if here else fallback
 
 
 @require_GET
-def ranking_list(request):
+def ranking_list(request: HtmxHttpRequest) -> HttpResponse:
     filters = RankingFilterForm(request.GET or None)
     rankings = Ranking.objects.for_user(request.user).select_related("movie")
     if stars := filters.stars_filter():
@@ -103,12 +107,14 @@ def ranking_list(request):
         "filters": filters,
         "query": query.urlencode(),
         "total": Ranking.objects.for_user(request.user).count(),
+        "stars": stars,
+        "shown": page.paginator.count,
     }
     return render(request, "rankings/list.html", context)
 
 
 @require_POST
-def change_rating(request, ranking_id: int):
+def change_rating(request: HtmxHttpRequest, ranking_id: int) -> HttpResponse:
     ranking = _get_ranking_for_user(request, ranking_id)
     form = RatingForm(request.POST)
     if not form.is_valid():
@@ -123,7 +129,7 @@ def change_rating(request, ranking_id: int):
     return redirect(_back_to(request, reverse("ranking_list")))
 
 
-def _row_error(request, ranking: Ranking, message: str) -> HttpResponse:
+def _row_error(request: HtmxHttpRequest, ranking: Ranking, message: str) -> HttpResponse:
     if request.htmx:
         context = {"ranking": ranking, "row_error": message}
         return render(request, "rankings/list.html#ranking-row", context, status=422)
@@ -132,26 +138,34 @@ def _row_error(request, ranking: Ranking, message: str) -> HttpResponse:
 
 
 @require_POST
-def delete_ranking(request, ranking_id: int):
+def delete_ranking(request: HtmxHttpRequest, ranking_id: int) -> HttpResponse:
     ranking = _get_ranking_for_user(request, ranking_id)
     title = str(ranking.movie)
     ranking.delete()
     if request.htmx:
-        # The row removes itself (hx-swap="delete"); the count above the table is refreshed.
-        return HttpResponse("")
+        # The empty answer replaces the row; the count line above the table is swapped out of
+        # band, for the filter of the page the row was on.
+        return render(request, "rankings/list.html#ranked-count", _counts(request) | {"oob": True})
     messages.success(request, f"Deleted your ranking of {title}.")
     return redirect(_back_to(request, reverse("ranking_list")))
 
 
+def _counts(request: HtmxHttpRequest) -> dict[str, int | None]:
+    """What the count line of the My rankings page the request came from says."""
+    page_query = QueryDict(urlsplit(request.htmx.current_url or "").query)
+    stars = RankingFilterForm(page_query).stars_filter()
+    rankings = Ranking.objects.for_user(request.user)
+    shown = rankings.filter(rating=stars).count() if stars else None
+    return {"total": rankings.count(), "stars": stars, "shown": shown}
+
+
 @require_http_methods(["GET", "POST"])
-def delete_all(request):
+def delete_all(request: HtmxHttpRequest) -> HttpResponse:
     """GET asks for confirmation; POST deletes every ranking of the user."""
     rankings = Ranking.objects.for_user(request.user)
     if request.method == "POST":
         deleted, _ = rankings.delete()
         messages.success(request, f"Deleted all {deleted} of your rankings.")
-        if request.htmx:
-            return HttpResponseClientRefresh()
         return redirect("ranking_list")
     return render(request, "rankings/delete_all.html", {"count": rankings.count()})
 
@@ -166,7 +180,7 @@ def csv_safe(value) -> str:
 
 
 @require_GET
-def export_csv(request):
+def export_csv(request: HtmxHttpRequest) -> HttpResponse:
     rankings = (
         Ranking.objects.for_user(request.user)
         .select_related("movie")

@@ -22,6 +22,25 @@ def test_an_htmx_search_returns_only_the_results_fragment(alice_client):
     assert "<html" not in page
 
 
+def test_going_back_to_a_search_htmx_has_not_cached_returns_the_whole_page(alice_client):
+    # htmx asks again, with this header, for a history entry it has no snapshot of; a bare
+    # fragment would replace the whole page.
+    headers = {"HX-Request": "true", "HX-History-Restore-Request": "true"}
+    page = alice_client.get("/find/", {"q": "casablanca"}, headers=headers).content.decode()
+
+    assert "<html" in page and "<h1>Find a film</h1>" in page
+    assert "Casablanca" in page
+
+
+def test_the_live_search_replaces_the_address_rather_than_adding_history(alice_client):
+    page = alice_client.get("/find/").content.decode()
+    search_box = page[page.index('<input type="search"') :]
+    search_box = search_box[: search_box.index(">")]
+
+    assert 'hx-replace-url="true"' in search_box
+    assert "hx-push-url" not in search_box
+
+
 def test_searching_for_nothing_asks_for_a_title(alice_client):
     page = alice_client.get("/find/", {"q": "  "}).content.decode()
     assert "Type a title to search." in page
@@ -84,6 +103,14 @@ def test_an_unknown_film_id_is_refused_with_a_message(alice_client):
     assert response.status_code == 422
     assert "not in the catalog" in response.content.decode()
     assert Ranking.objects.count() == 0
+
+
+def test_rating_without_javascript_never_redirects_off_the_site(alice_client):
+    response = alice_client.post(
+        "/rate/", {"film": CASABLANCA, "rating": "5", "next": "/\\evil.example/"}
+    )
+
+    assert response["Location"] == "/find/"
 
 
 def test_rate_is_post_only(alice_client):

@@ -16,6 +16,17 @@ def _titles(page: str, *titles: str) -> list[str]:
     return sorted((t for t in titles if t in page), key=page.index)
 
 
+def _row(page: str, ranking: Ranking) -> str:
+    """The table row of one ranking."""
+    start = page.index(f'<tr id="ranking-{ranking.pk}">')
+    return page[start : page.index("</tr>", start)]
+
+
+def _count_line(html: str) -> str:
+    start = html.index('id="ranked-count"')
+    return html[html.index(">", start) + 1 : html.index("</p>", start)]
+
+
 @pytest.fixture
 def three(alice):
     return [
@@ -33,8 +44,13 @@ def three(alice):
 
 def test_my_rankings_lists_title_year_stars_and_rated_date(alice_client, three):
     page = alice_client.get("/rankings/").content.decode()
-    assert "Alpha Film" in page and "1999" in page and "1 Jan 2024" in page
-    assert "3 films ranked" in page
+    row = _row(page, three[0])
+
+    assert "Alpha Film" in row and "1999" in row and "1 Jan 2024" in row
+    assert row.count('class="star on"') == 2
+    assert 'aria-label="2 stars" aria-pressed="true"' in row
+    assert "2 of 5" in row
+    assert _count_line(page) == "3 films ranked"
 
 
 def test_my_rankings_never_shows_another_users_rankings(alice_client, bob):
@@ -91,9 +107,12 @@ def test_changing_a_rating_without_javascript_redirects_back(alice_client, three
     assert response.status_code == 302 and response["Location"] == "/rankings/?sort=title"
 
 
-def test_an_offsite_next_is_ignored(alice_client, three):
+@pytest.mark.parametrize(
+    "offsite", ["//evil.example/", "/\\evil.example/", "https://evil.example/", "javascript:x"]
+)
+def test_an_offsite_next_is_ignored(alice_client, three, offsite):
     response = alice_client.post(
-        f"/rankings/{three[0].pk}/rating/", {"rating": "1", "next": "//evil.example/"}
+        f"/rankings/{three[0].pk}/rating/", {"rating": "1", "next": offsite}
     )
     assert response["Location"] == "/rankings/"
 
@@ -111,13 +130,41 @@ def test_a_bad_inline_rating_shows_a_message_and_keeps_the_old_one(alice_client,
 
 def test_deleting_one_ranking_removes_only_that_one(alice_client, three):
     response = alice_client.post(f"/rankings/{three[0].pk}/delete/", headers={"HX-Request": "true"})
-    assert response.status_code == 200 and response.content == b""
+    assert response.status_code == 200
+    assert 'id="ranking-' not in response.content.decode()
     assert list(
         Ranking.objects.order_by("movie__title").values_list("movie__title", flat=True)
     ) == [
         "Beta Film",
         "Gamma Film",
     ]
+
+
+def test_deleting_a_ranking_with_htmx_refreshes_the_count_above_the_table(alice_client, three):
+    response = alice_client.post(
+        f"/rankings/{three[0].pk}/delete/",
+        headers={"HX-Request": "true", "HX-Current-URL": "http://testserver/rankings/"},
+    )
+    html = response.content.decode()
+
+    assert '<p id="ranked-count" hx-swap-oob="true">' in html
+    assert _count_line(html) == "2 films ranked"
+
+
+def test_deleting_a_ranking_on_a_filtered_page_refreshes_how_many_it_shows(alice_client, three):
+    RankingFactory(user=three[0].user, rating=5)
+    response = alice_client.post(
+        f"/rankings/{three[1].pk}/delete/",
+        headers={"HX-Request": "true", "HX-Current-URL": "http://testserver/rankings/?stars=5"},
+    )
+
+    assert _count_line(response.content.decode()) == "3 films ranked · showing 1 with 5 stars"
+
+
+def test_the_count_line_says_how_many_the_star_filter_shows(alice_client, three):
+    page = alice_client.get("/rankings/", {"stars": "2"}).content.decode()
+
+    assert _count_line(page) == "3 films ranked · showing 1 with 2 stars"
 
 
 @pytest.mark.parametrize("action", ["rating", "delete"])
