@@ -1,6 +1,9 @@
 """Build the labelled matching evaluation set in `tests/data/matching/`.
 
-    .venv/bin/python scripts/build_match_eval_set.py
+    .venv/bin/python scripts/build_match_eval_set.py [--check]
+
+`--check` writes nothing and fails when the committed files are not what this script builds.
+The test suite reads the files as data and never runs this script.
 
 Writes `eval_offline.csv` (films of the offline catalog, true film by IMDb id) and
 `eval_tmdb.csv` (films of the fake TMDB fixture `tests/data/tmdb_catalog.json`, by TMDB id).
@@ -718,12 +721,19 @@ def build_all() -> dict[Path, str]:
     }
 
 
-def main() -> None:
+def main(argv: list[str]) -> int:
+    built = build_all()
+    if "--check" in argv:
+        stale = [p for p, content in built.items() if p.read_text(encoding="utf-8") != content]
+        for path in stale:
+            print(f"{path.relative_to(ROOT)} is not what this script builds; run it to rebuild")
+        return 1 if stale else 0
     OUTPUT_DIR.mkdir(parents=True, exist_ok=True)
-    for path, content in build_all().items():
+    for path, content in built.items():
         path.write_text(content, encoding="utf-8")
         print(f"wrote {content.count(chr(10)) - 1} rows to {path.relative_to(ROOT)}")
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main(sys.argv[1:]))
