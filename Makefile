@@ -43,9 +43,12 @@ chromium:
 test: install-dev chromium
 	$(BIN)/pytest $(PYTEST_ARGS)
 
+# Settings load for mypy's Django plugin and for makemigrations: DEBUG spares them a SECRET_KEY.
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	DEBUG=1 $(BIN)/mypy
+	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
 
 format: install-dev
 	$(BIN)/ruff format .

@@ -39,7 +39,7 @@ def queries(catalog: OfflineCatalog) -> list[tuple[str, int | None]]:
     films = list(catalog)
     sample = rng.sample(films, 240)
     accented = [film for film in films if not film.title.isascii()]
-    batches = [
+    batches: list[list[tuple[str, int | None]]] = [
         [(film.title, None) for film in sample[:50]],
         [(film.title.lower(), None) for film in sample[50:100]],
         [(fold(film.title), None) for film in rng.sample(accented, 30)],

@@ -15,7 +15,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 class ImportItemInline(admin.TabularInline):
     model = ImportItem
-    fields = [
+    fields = readonly_fields = (
         "position",
         "prime_title",
         "match_status",
@@ -23,8 +23,7 @@ class ImportItemInline(admin.TabularInline):
         "confidence",
         "decision",
         "ranking",
-    ]
-    readonly_fields = fields
+    )
     can_delete = False
     extra = 0
     show_change_link = True

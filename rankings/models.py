@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.conf import settings
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
@@ -29,7 +31,7 @@ class MovieQuerySet(models.QuerySet):
         if key is None:
             raise ValueError("A catalog film needs a tmdb_id or an imdb_id")
         field, value = key
-        lookup = {field: value}
+        lookup: dict[str, Any] = {field: value}
         values = self.catalog_values(found)
         del values["tmdb_id"]
         if not (found.tmdb_id and found.imdb_id):

@@ -247,7 +247,8 @@ class RateLimiter:
             if not isinstance(cache, RedisCache):
                 return None
             key = cache.make_key(self.KEY)
-            client = cache._cache.get_client(key, write=True)
+            # Django's own Redis client: django-stubs leaves the private attribute out.
+            client = cache._cache.get_client(key, write=True)  # type: ignore[attr-defined]
             micros = math.ceil(self.interval * 1_000_000)
             waited = client.register_script(self._SCRIPT)(keys=[key], args=[micros])
         except Exception as exc:

@@ -38,7 +38,7 @@ def find(request: HtmxHttpRequest) -> HttpResponse:
             except CatalogError as exc:
                 error = exc.message
         else:
-            error = form.errors["q"][0]
+            error = str(form.errors["q"][0])
     ranked = Ranking.objects.for_user(request.user).of_catalog_films(results)
     rows = [(film, ranked.get(film.catalog_id)) for film in results]
     context = {"form": form, "rows": rows, "error": error, "searched": bool(request.GET)}
@@ -54,7 +54,8 @@ def rate(request: HtmxHttpRequest) -> HttpResponse:
     """Rate a catalog film from the search results (creates the Movie on first rating)."""
     form = RateFilmForm(request.POST)
     if not form.is_valid():
-        return _rating_error(request, " ".join(e for errs in form.errors.values() for e in errs))
+        problems = " ".join(str(e) for errs in form.errors.values() for e in errs)
+        return _rating_error(request, problems)
     try:
         film = get_catalog().get(form.cleaned_data["film"])
     except CatalogError as exc:
@@ -118,7 +119,7 @@ def change_rating(request: HtmxHttpRequest, ranking_id: int) -> HttpResponse:
     ranking = _get_ranking_for_user(request, ranking_id)
     form = RatingForm(request.POST)
     if not form.is_valid():
-        return _row_error(request, ranking, form.errors["rating"][0])
+        return _row_error(request, ranking, str(form.errors["rating"][0]))
     ranking.rating = form.cleaned_data["rating"]
     ranking.save(update_fields=["rating", "updated"])
     if request.htmx:

@@ -337,6 +337,13 @@ def watch_window(film: Film, rivals: list[Film]) -> tuple[date, date] | None:
     return max(start, EARLIEST_WATCH) if end >= EARLIEST_WATCH else start, end
 
 
+def release_window(film: Film) -> tuple[date, date]:
+    """Every date on which a film with a known year was out."""
+    window = watch_window(film, [])
+    assert window is not None, film
+    return window
+
+
 def random_watch(rng: random.Random, window: tuple[date, date]) -> datetime:
     start, end = window
     day = start + timedelta(days=rng.randint(0, (end - start).days))
@@ -538,12 +545,13 @@ class Builder:
         rows = []
         for film in self.pick(rng, self.unique, count):
             year = film.year
+            assert year is not None  # `unique` holds dated films only
             if rng.random() < 0.15:
                 year += rng.choice((-1, 1))
             rows.append(
                 Row(
                     f"{film.title} ({year})",
-                    random_watch(rng, watch_window(film, [])),
+                    random_watch(rng, release_window(film)),
                     "",
                     film,
                     "trailing_year",
@@ -599,7 +607,7 @@ class Builder:
         if window and rng.random() < by_date:
             return Row(tagged(name, rng), random_watch(rng, window), language, film, perturbation)
         if film.year and year_decides(film, rivals, film.year):
-            watched = random_watch(rng, watch_window(film, []))
+            watched = random_watch(rng, release_window(film))
             title = tagged(f"{name} ({film.year})", rng)
             return Row(title, watched, language, film, perturbation)
         return None

@@ -137,7 +137,6 @@ def read_history(
 
 
 _NEVER = datetime.min.replace(tzinfo=UTC)
-_UNPARSED = object()
 _Entry = tuple[datetime, str, str, str]  # when, title, image, gti
 
 
@@ -209,9 +208,9 @@ def _summarise(layout: Layout, read: Rows) -> History:
         date, title, episode, hint, gti, image = row
         kind = _classify(title, episode, hint, grammar)
         counts[kind] += 1
-        when = dates.get(date, _UNPARSED)
-        if when is _UNPARSED:
-            when = dates[date] = parse_date(date, day_first)
+        if date not in dates:
+            dates[date] = parse_date(date, day_first)
+        when = dates[date]
         if when is None:
             undated += 1
         if kind == "movie" or (kind == "extra" and hint != "extra"):

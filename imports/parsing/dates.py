@@ -14,6 +14,7 @@ _AMAZON_HOUR = re.compile(r"\d\d/\d\d/\d{4} \d\d:00:00")
 
 def parse_date(raw: str, day_first: bool) -> datetime | None:
     text = raw.strip().strip('"').strip()
+    value: datetime | None
     try:
         if text.isascii() and text.isdigit():
             if 12 <= len(text) <= 13:

@@ -3,7 +3,7 @@
 import csv
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import lru_cache
@@ -182,6 +182,7 @@ _TOO_LONG = "\x00"
 def read_rows(layout: Layout, body: list[str], max_rows: int) -> Rows:
     result = Rows()
     body = [line if len(line) <= MAX_LINE_CHARS else _TOO_LONG for line in body]
+    records: Iterable[list[str]]
     if layout.format is Format.AMAZON_LEGACY:
         # Amazon never quotes this file, so a plain split is exact (quoted rows are re-read).
         records = (line.split(layout.delimiter) for line in body)
@@ -351,6 +352,7 @@ def _requote(line: str, delimiter: str, head_width: int) -> list[str]:
     pattern, fields, pos = _field_pattern(delimiter), [], 0
     for _ in range(head_width):
         match = pattern.match(line, pos)
+        assert match is not None  # its second alternative matches the empty string
         fields.append(_unquote(match.group()))
         pos = match.end() + 1
         if pos > len(line):

@@ -30,8 +30,10 @@ _TRAILING_TAG = re.compile(
 )
 _TAG_ENDINGS = ("edition", "remastered", "cut", "version", "unrated", "hd", "omu", "ov")
 
-_SEASON_WORDS = ("season", "staffel", "saison", "stagione", "temporada", "seizoen", "sezon")
-_SEASON_WORDS += ("säsong", "sæson", "sesong", "kausi", "series", "シーズン")
+_SEASON_WORDS = (
+    *("season", "staffel", "saison", "stagione", "temporada", "seizoen", "sezon"),
+    *("säsong", "sæson", "sesong", "kausi", "series", "シーズン"),
+)
 _SEASON_SEPARATORS = " :,(-\u2013\u2014"
 _CJK_SEASON = re.compile(r"第\s*[\d一二三四五六七八九十]+\s*(?:季|シーズン)$")
 _EPISODE_WORD = r"(?:episode|folge|épisode|episodio|episódio|aflevering|afl\.|odcinek|avsnitt)"
@@ -48,8 +50,10 @@ _EXTRA = re.compile(
     r"|\bbande[- ]annonce\b|\btráiler\b|予告編",
     re.IGNORECASE,
 )
-_EXTRA_HINTS = ("trailer", "teaser", "scenes", "sneak", "first look", "featurette", "annonce")
-_EXTRA_HINTS += ("tráiler", "予告編")
+_EXTRA_HINTS = (
+    *("trailer", "teaser", "scenes", "sneak", "first look", "featurette", "annonce"),
+    *("tráiler", "予告編"),
+)
 # Labels that Amazon gives episodes and bonus material it lists as top-level titles, which the
 # exporter then types Movie ("Episode 3: The Reckoning", "Bonus: Making Of"). The exporter
 # writes English, German, French, Spanish, Portuguese, Japanese and Chinese; a label counts at
@@ -92,8 +96,10 @@ _SPACED_EXTRA_LABELS = tuple(
 _CJK_EXTRA_LABELS = tuple(label for label in _EXTRA_LABELS if label[0] >= "\u3000")
 _LABEL_PARTS = re.compile(r"\s*[:：(（]\s*|\s+[\-\u2013\u2014]\s+")
 # Words after a legacy `Episode-Show` title that name a series without a season number.
-_SERIES_ENDINGS = ("the series", "tv series", "miniseries", "mini-series", "web series")
-_SERIES_ENDINGS += ("la serie", "la série", "die serie", "a série", "the complete series")
+_SERIES_ENDINGS = (
+    *("the series", "tv series", "miniseries", "mini-series", "web series"),
+    *("la serie", "la série", "die serie", "a série", "the complete series"),
+)
 _LETTER = re.compile(r"[^\W\d_]")
 _QUOTED_EPISODE = re.compile(r'^"[^"]+"-\S')
 # A seasonless `Episode-Show` title counts as an episode once two different episode names

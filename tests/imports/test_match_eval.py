@@ -232,7 +232,7 @@ def test_every_watch_date_comes_after_the_true_films_release(offline):
             assert row.watched.date() > tmdb_dates[row.true_id], row
 
 
-def labelled(path) -> list[tuple[str, str, str]]:
+def labelled(path) -> list[tuple[str | None, str, str]]:
     """(true id, true title, true year) of each row."""
     with path.open(encoding="utf-8", newline="") as file:
         return [

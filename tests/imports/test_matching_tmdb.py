@@ -110,7 +110,8 @@ def _matches(session) -> dict[int, tuple]:
 def _match_all(client, session, *, max_posts=20) -> list[str]:
     """POST as the page does until matching ends, checking after each request that progress
     only moved forward: stored matches never change, return to pending or disappear."""
-    pages, before = [], {}
+    pages: list[str] = []
+    before: dict[int, tuple] = {}
     for _ in range(max_posts):
         pages.append(_post(client, session))
         after = _matches(session)

@@ -35,8 +35,10 @@ def titles(history: History) -> list[str]:
     return [movie.title for movie in history.movies]
 
 
-def utc(*parts: int) -> datetime:
-    return datetime(*parts, tzinfo=UTC)
+def utc(
+    year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0, micro: int = 0
+) -> datetime:
+    return datetime(year, month, day, hour, minute, second, micro, tzinfo=UTC)
 
 
 def v3(*rows: str) -> bytes:

@@ -4,6 +4,7 @@ import csv
 import io
 import re
 from datetime import UTC
+from typing import Literal
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -130,7 +131,7 @@ def test_arbitrary_csv_like_text_gives_a_history_or_a_prime_file_error(
     read_or_refuse(newline.join(lines).encode(encoding, errors="replace"))
 
 
-def _line(fields: list[str], quoting: int) -> str:
+def _line(fields: list[str], quoting: Literal[0, 1, 2, 3]) -> str:
     out = io.StringIO()
     csv.writer(out, quoting=quoting, lineterminator="").writerow(fields)
     return out.getvalue()

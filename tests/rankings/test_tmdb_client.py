@@ -602,7 +602,7 @@ def test_httpx_turned_up_to_debug_logs_requests_without_the_key(client, caplog):
 # Rate limiting
 
 
-def test_the_limiter_spaces_request_starts_evenly():
+def test_the_limiter_spaces_request_starts_evenly() -> None:
     waits: list[float] = []
     limiter = RateLimiter(40, cache_alias=None, clock=lambda: 100.0, sleep=waits.append)
 
