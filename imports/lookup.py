@@ -57,7 +57,7 @@ def find_match(
 
     `title` is the cleaned Prime title (`clean_title`), `year_hint` the year it carried.
     """
-    candidates = _search(catalog, title, year_hint)
+    candidates: Sequence[CatalogMovie] = _search(catalog, title, year_hint)
     searches = 1
     result = match(title, candidates, year_hint=year_hint, watched=watched)
     if not result.preselected and language:

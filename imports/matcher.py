@@ -30,7 +30,7 @@ import queue
 import threading
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from functools import partial
@@ -43,7 +43,14 @@ from django.utils import timezone
 from imports.lookup import Lookup, find_match
 from imports.models import ImportItem, ImportSession, movie_to_snapshot
 from imports.scoring import match
-from rankings.catalog import Catalog, CatalogError, Errand, OutOfTime, storage_thread
+from rankings.catalog import (
+    Catalog,
+    CatalogError,
+    CatalogMovie,
+    Errand,
+    OutOfTime,
+    storage_thread,
+)
 from rankings.catalog import deadline as catalog_deadline
 from rankings.models import Ranking
 from rankings.titles import normalize_title
@@ -95,7 +102,7 @@ def _query_key(item: ImportItem) -> tuple[str, int | None]:
     return normalize_title(item.clean_title), item.year_hint
 
 
-def _look_up_all(lookups: dict[tuple, Callable[[], Lookup]], found) -> None:
+def _look_up_all(lookups: Mapping[tuple, Callable[[], Lookup]], found) -> None:
     """Run each lookup once, concurrently (the client's rate limiter paces the requests), and
     call `found(key, lookup)` on this thread as each completes.
 
@@ -231,7 +238,7 @@ def _match_items(session, catalog, items, ranked, cost: _RequestCost) -> None:
         )
         for key, group in waiting.items()
     }
-    arrived = []
+    arrived: list[tuple[ImportItem, tuple[CatalogMovie, ...]]] = []
 
     def found(key, lookup: Lookup) -> None:
         cost.add(lookup)

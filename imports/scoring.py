@@ -119,7 +119,7 @@ def standard_spelling(title: str) -> str:
     return _COUNTED_PART.sub(_counted_part, title)
 
 
-def _counted_part(found: re.Match) -> str:
+def _counted_part(found: re.Match[str]) -> str:
     word, space, number = found.groups()
     if number.casefold() in _NUMBER_WORDS:
         number = _NUMBER_WORDS[number.casefold()]

@@ -76,7 +76,7 @@ def _remembered_match(memory: RememberedDecision, ranked) -> dict:
         "reason": "your earlier choice",
         "proposal": memory.film,
         "decision": ImportItem.Decision.ALREADY_RANKED
-        if film.catalog_id in ranked
+        if film is not None and film.catalog_id in ranked
         else ImportItem.Decision.PENDING,
     }
 

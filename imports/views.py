@@ -375,7 +375,7 @@ def item_search(request: HtmxHttpRequest, pk: int, item_pk: int):
         except CatalogError as exc:
             error = exc.message
     else:
-        error = form.errors["q"][0]
+        error = str(form.errors["q"][0])
     context = {"item": item, "results": results, "error": error}
     return render(request, "imports/wizard.html#search-choices", context)
 
