@@ -5,12 +5,13 @@ is fetched twice, progress never goes back, and a failure pauses matching with a
 instead of marking films unmatched.
 """
 
+import contextvars
 import itertools
 import re
 import threading
 import time
 import uuid
-from collections import Counter
+from collections import Counter, defaultdict
 from datetime import timedelta
 
 import pytest
@@ -323,19 +324,33 @@ def test_a_localized_exporter_file_is_matched_in_its_language_to_the_catalogs_fi
     assert prime_title in card and "The Shawshank Redemption" in card
 
 
+@pytest.mark.django_db(transaction=True)
 def test_a_localized_import_claims_titles_for_two_searches_each(
-    alice_client, alice, tmdb, settings, monkeypatch
+    alice, tmdb, catalog, settings, monkeypatch
 ):
     settings.TMDB_MAX_RPS = 10
-    sizes = []
-    claim = matcher._claim
-    monkeypatch.setattr(matcher, "_claim", lambda s, size: sizes.append(size) or claim(s, size))
-    upload(alice_client, LOCALIZED_FILES["de"].encode())
-    session = ImportSession.objects.get(user=alice, status="matching")
+    rows = "".join(f'2025-01-{day:02d},Film,"{title}",\n' for day, title in enumerate(TITLES, 1))
+    upload(_client(alice), f"Datum angesehen,Typ,Titel,Folge\n{rows}".encode())
+    session = ImportSession.objects.get(user=alice, status="matching", language="de")
+    searching, answer = threading.Event(), threading.Event()
+    search = catalog.search
 
-    matcher.match_batch(session=session, catalog=views.get_catalog(), budget=1.0)
+    def held_search(title, year=None, *, language=None):
+        searching.set()
+        assert answer.wait(5)
+        return search(title, year, language=language)
 
-    assert sizes[0] == 5  # 10 requests a second for 1 s, two per title
+    monkeypatch.setattr(catalog, "search", held_search)
+    batch = threading.Thread(target=_match_batch_in_thread, args=(session, catalog, 1.0))
+    batch.start()
+    try:
+        assert searching.wait(5), "the batch never searched"
+        claimed = session.items.filter(claimed_until__isnull=False).count()
+    finally:
+        answer.set()
+        batch.join(10)
+
+    assert claimed == 5  # 10 requests a second for 1 s, two per title
 
 
 def test_the_cards_search_finds_a_film_by_its_localized_title(alice_client, alice, tmdb):
@@ -354,19 +369,35 @@ def test_the_cards_search_finds_a_film_by_its_localized_title(alice_client, alic
 # Concurrent requests: real transactions, each thread on its own database connection
 
 
+# Which browser tab a request comes from. The lookup threads run in a copy of their request's
+# context (the catalog deadline travels the same way), so a search knows its tab.
+_tab: contextvars.ContextVar[str] = contextvars.ContextVar("tab", default="")
+
+
 @pytest.fixture
-def claims(monkeypatch) -> dict[str, list[ImportItem]]:
-    """The items each thread's requests claimed, by thread name."""
-    claimed: dict[str, list[ImportItem]] = {}
-    claim = matcher._claim
+def searches_by_tab(catalog, monkeypatch) -> dict[str, list[str]]:
+    """The titles each tab's requests searched the catalog for."""
+    searched: dict[str, list[str]] = defaultdict(list)
+    search = catalog.search
 
-    def recording_claim(session, size):
-        items = claim(session, size)
-        claimed.setdefault(threading.current_thread().name, []).extend(items)
-        return items
+    def recording_search(title, year=None, *, language=None):
+        searched[_tab.get()].append(title)
+        return search(title, year, language=language)
 
-    monkeypatch.setattr(matcher, "_claim", recording_claim)
-    return claimed
+    monkeypatch.setattr(catalog, "search", recording_search)
+    return searched
+
+
+def _in_tab(name: str, client, pk: int) -> None:
+    _tab.set(name)
+    _post_in_thread(client, pk)
+
+
+def _match_batch_in_thread(session, catalog, budget: float) -> None:
+    try:
+        matcher.match_batch(session=session, catalog=catalog, budget=budget)
+    finally:
+        connections.close_all()
 
 
 @pytest.fixture
@@ -388,36 +419,33 @@ def _post_in_thread(client, pk: int) -> None:
         connections.close_all()
 
 
-def _pks(items) -> set[int]:
-    return {item.pk for item in items}
-
-
 @pytest.mark.django_db(transaction=True)
 def test_a_match_request_made_while_another_waits_for_tmdb_takes_other_items(
-    alice, tmdb, catalog, small_batches, claims, monkeypatch
+    alice, tmdb, catalog, small_batches, searches_by_tab, monkeypatch
 ):
     session = _import(_client(alice), alice)
-    answer_first_tab = threading.Event()
+    first_tab_searching, answer_first_tab = threading.Event(), threading.Event()
     search = catalog.search
 
     def search_holding_the_first_tab(title, year=None, *, language=None):
-        if title in {item.clean_title for item in claims.get("first-tab", ())}:
+        if _tab.get() == "first-tab":
+            first_tab_searching.set()
             assert answer_first_tab.wait(5)
         return search(title, year, language=language)
 
     monkeypatch.setattr(catalog, "search", search_holding_the_first_tab)
-    first_tab = threading.Thread(
-        target=_post_in_thread, args=(_client(alice), session.pk), name="first-tab"
-    )
+    first_tab = threading.Thread(target=_in_tab, args=("first-tab", _client(alice), session.pk))
     first_tab.start()
-    while "first-tab" not in claims:
-        time.sleep(0.01)
+    try:
+        assert first_tab_searching.wait(5), "the first tab never searched"
+        token = _tab.set("second-tab")
+        page = _post(_client(alice), session)
+        _tab.reset(token)
+    finally:
+        answer_first_tab.set()
+        first_tab.join(10)
 
-    page = _post(_client(alice), session)
-    answer_first_tab.set()
-    first_tab.join()
-
-    first, second = _pks(claims["first-tab"]), _pks(claims["MainThread"])
+    first, second = set(searches_by_tab["first-tab"]), set(searches_by_tab["second-tab"])
     assert first and second and not first & second
     assert _progress(page)[0] == len(second)
     _match_all(_client(alice), session)
@@ -427,14 +455,15 @@ def test_a_match_request_made_while_another_waits_for_tmdb_takes_other_items(
 
 @pytest.mark.django_db(transaction=True)
 def test_two_match_requests_at_the_same_instant_never_take_the_same_item(
-    alice, tmdb, small_batches, claims, shared_database, database_cache
+    alice, tmdb, small_batches, searches_by_tab, shared_database, database_cache
 ):
     tmdb.latency = 0.05
     session = _import(_client(alice), alice)
     together = threading.Barrier(2)
     errors = []
 
-    def tab(client):
+    def tab(name, client):
+        _tab.set(name)
         try:
             together.wait(timeout=5)
             for _ in range(50):
@@ -447,16 +476,16 @@ def test_two_match_requests_at_the_same_instant_never_take_the_same_item(
         finally:
             connections.close_all()
 
-    tabs = [threading.Thread(target=tab, args=(_client(alice),), name=f"tab-{n}") for n in (1, 2)]
+    tabs = [threading.Thread(target=tab, args=(f"tab-{n}", _client(alice))) for n in (1, 2)]
     for thread in tabs:
         thread.start()
     for thread in tabs:
-        thread.join()
+        thread.join(30)
 
     assert not errors
-    first, second = claims["tab-1"], claims["tab-2"]
-    assert first and second and not _pks(first) & _pks(second)
-    assert len(first) + len(second) == len(TITLES)
+    first, second = searches_by_tab["tab-1"], searches_by_tab["tab-2"]
+    assert first and second and not set(first) & set(second)
+    assert sorted(first + second) == sorted(TITLES)
     _assert_matching_finished(session)
     assert _searches(tmdb) == Counter(TITLES)
 
