@@ -116,7 +116,10 @@ def _undo_label(step: list[ImportItem]) -> str:
     """What the Undo button takes back, in words."""
     if not step:
         return ""
-    verbs = {ImportItem.Decision.SKIPPED: "skipped", ImportItem.Decision.KEPT: "kept as ranked"}
+    verbs: dict[str, str] = {
+        ImportItem.Decision.SKIPPED: "skipped",
+        ImportItem.Decision.KEPT: "kept as ranked",
+    }
     verb = verbs.get(step[0].decision, "added")
     if len(step) == 1:
         return f"{verb} “{step[0].prime_title}”"

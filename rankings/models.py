@@ -8,8 +8,7 @@ from rankings.catalog import CatalogMovie, KnownByCatalogIds, identity
 
 
 class MovieQuerySet(models.QuerySet):
-    @staticmethod
-    def catalog_values(found: CatalogMovie) -> dict:
+    def catalog_values(self, found: CatalogMovie) -> dict:
         """A catalog film's fields as a `Movie` stores them."""
         return {
             "tmdb_id": found.tmdb_id,
