@@ -157,7 +157,7 @@ def _catalog_limits(session: ImportSession) -> dict:
     catalog = get_catalog()
     if not isinstance(catalog, OfflineCatalog):
         return {}
-    context = {"offline_language": LANGUAGE_NAMES.get(session.language, "")}
+    context: dict[str, str | int] = {"offline_language": LANGUAGE_NAMES.get(session.language, "")}
     if session.status == ImportSession.Status.COMPLETE:
         last = catalog.last_year
         # A title's own year, else its first watch: a film watched in 2012 is not from 2015.

@@ -5,6 +5,7 @@ import io
 import itertools
 import zipfile
 from datetime import date
+from typing import Any
 
 import pytest
 
@@ -14,7 +15,7 @@ HEADER_ROW = list(HEADER)
 
 
 def entry(n: int = 0, **values) -> Entry:
-    defaults = {
+    defaults: dict[str, Any] = {
         "title": f"Film Number {n}",
         "year": 1990 + n % 30,
         "tmdb_id": 1000 + n,
