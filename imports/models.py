@@ -217,6 +217,10 @@ class ImportItem(models.Model):
     )
 
     objects = ImportItemQuerySet.as_manager()
+    # Not stored: worked out once per row of the list review (imports.views._as_row).
+    films: list[CatalogMovie]
+    watched_day: str
+    rated_on_default: date
 
     class Meta:
         ordering = ["position"]
