@@ -298,7 +298,9 @@ def match_on_gunicorn(films: list[dict], german: bool) -> None:
             httpx.Client(base_url=url, cookies={"sessionid": cookie}, timeout=40) as http,
         ):
             page = http.get("/settings/import/").text
-            token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)[1]
+            found = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+            assert found, "the upload page carries no CSRF token"
+            token = found[1]
             uploaded = http.post(
                 "/settings/import/",
                 data={"csrfmiddlewaretoken": token},

@@ -69,7 +69,9 @@ def one_user(url: str, cookie: str, history: bytes, start: threading.Event, resu
     end = time.monotonic() + RUN_SECONDS
     with httpx.Client(base_url=url, cookies={"sessionid": cookie}, timeout=40) as http:
         page = http.get("/settings/import/")
-        token = _CSRF.search(page.text)[1]
+        found = _CSRF.search(page.text)
+        assert found, "the upload page carries no CSRF token"
+        token = found[1]
         headers = {"X-CSRFToken": token, "HX-Request": "true"}
         start.wait()
         began = time.monotonic()
@@ -139,7 +141,9 @@ class ConnectionPeak(threading.Thread):
         )
         with psycopg.connect(self.database_url, autocommit=True) as connection:
             while not self.stop.wait(0.05):
-                self.peak = max(self.peak, connection.execute(sql).fetchone()[0])
+                row = connection.execute(sql).fetchone()
+                assert row is not None  # a count always answers one row
+                self.peak = max(self.peak, row[0])
 
 
 def run(cache: str, users: int, workers: int, threads: int, films: list[dict]) -> bool:

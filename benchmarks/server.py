@@ -85,6 +85,7 @@ def session_cookie(user) -> str:
     session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session.save()
+    assert session.session_key is not None  # save() gave it one
     return session.session_key
 
 

@@ -12,7 +12,7 @@ from contextvars import ContextVar
 from datetime import UTC, date, datetime
 from email.utils import parsedate_to_datetime
 from functools import partial
-from typing import Any
+from typing import Any, TypeGuard
 
 import httpcore
 import httpx
@@ -171,7 +171,8 @@ class RateLimiter:
         if not isinstance(cache, RedisCache):
             return None
         key = cache.make_key(self.KEY)
-        client = cache._cache.get_client(key)
+        # Django's own Redis client: django-stubs leaves the private attribute out.
+        client = cache._cache.get_client(key)  # type: ignore[attr-defined]
         return int(client.register_script(self._PEEK)(keys=[key])) / 1_000_000
 
     def _backlog_in_database(self) -> float | None:
@@ -220,6 +221,7 @@ class RateLimiter:
 
         from rankings.models import CatalogPace
 
+        assert self.database is not None  # the caller asks for a slot only with a database
         connection = connections[self.database]
         now = self._NOW.get(connection.vendor)
         if now is None or connection.in_atomic_block:
@@ -575,6 +577,7 @@ class TMDBClient:
         "failed") when it is worth another attempt. An answer that cannot be read raises."""
         token = _answer_by.set(answer_by)
         failure: CatalogError | None = None
+        answer: tuple[int, httpx.Headers, bytes] | str
         try:
             with self._http.stream(
                 "GET", self.api_url + path, params=params, auth=self._auth, timeout=timeout
@@ -621,6 +624,7 @@ class TMDBClient:
             # Out of time before asking: a failure being retried is the honest reason.
             raise OutOfTime() if not failures else CatalogUnavailable()
         whole = timeout.read if timeout.read is not None else DEFAULT_TIMEOUT.read
+        assert whole is not None  # DEFAULT_TIMEOUT sets a read timeout
         if left is None or left >= whole:
             return timeout, now + whole, False
         return httpx.Timeout(left), now + left, True
@@ -702,6 +706,7 @@ class TMDBClient:
             on_storage_thread(partial(self._cache_write, key, value), wait=False)
 
     def _cache_write(self, key: str, value: Any) -> None:
+        assert self.cache_alias is not None  # _cache_set writes only with a cache
         try:
             caches[self.cache_alias].set(key, value, CACHE_TTL)
         except Exception as exc:
@@ -835,7 +840,7 @@ def _is_int(value: object) -> bool:
     return type(value) is int
 
 
-def _is_number(value: object) -> bool:
+def _is_number(value: object) -> TypeGuard[int | float]:
     return type(value) in (int, float)
 
 
