@@ -22,6 +22,7 @@ import sys
 import time
 import tracemalloc
 import zipfile
+from collections.abc import Callable
 
 LIMIT_MB = 10
 LIMIT = LIMIT_MB * 1024 * 1024
@@ -105,7 +106,7 @@ def nul_after_8_kb() -> bytes:
     return v3(titles)
 
 
-CASES = {
+CASES: dict[str, Callable[[], bytes]] = {
     # The rows of issue 13's table, at the sizes it measured.
     "table: bzip2 zip, sizes understated": lambda: zip_bomb(zipfile.ZIP_BZIP2),
     "table: lzma zip, sizes understated": lambda: zip_bomb(zipfile.ZIP_LZMA),
@@ -166,14 +167,15 @@ CASES = {
 def upload(data: bytes) -> str:
     """What the upload form answers: the error shown, or how many films the session gets."""
     from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils.datastructures import MultiValueDict
 
     from imports.forms import UploadForm
 
-    form = UploadForm(files={"file": SimpleUploadedFile("history.csv", data)})
+    form = UploadForm(files=MultiValueDict({"file": [SimpleUploadedFile("history.csv", data)]}))
     if form.is_valid():
         history = form.history
         return f"session: {history.movie_count} films, {history.unreadable_rows} unreadable rows"
-    return " ".join(form.errors["file"])
+    return " ".join(str(error) for error in form.errors["file"])
 
 
 def _measure(data: bytes, results) -> None:

@@ -260,6 +260,13 @@ def _four_column_records(lines: list[str], delimiter: str) -> Iterator[list[str]
 _SPACE_RUN = re.compile(" *")
 
 
+def _past_spaces(line: str, pos: int) -> int:
+    """Where the spaces starting at `pos` end."""
+    spaces = _SPACE_RUN.match(line, pos)
+    assert spaces is not None  # " *" matches the empty string too
+    return spaces.end()
+
+
 def _four_column_split(line: str, d: str) -> list[str] | None:
     """Split `date,type,title,episode` as the early exporter wrote it, in one pass.
 
@@ -275,7 +282,7 @@ def _four_column_split(line: str, d: str) -> list[str] | None:
         return None
     date = line[:first].lstrip(" ").strip('"')
     kind = line[first + 1 : second].lstrip(" ").strip('"')
-    start = _SPACE_RUN.match(line, second + 1).end()
+    start = _past_spaces(line, second + 1)
     end = len(line.rstrip(" " + d))  # the rest is spaces and delimiters
     closed = end > 0 and line[end - 1] == '"'  # the line's last quote can close a field
     if line.startswith('"', start):
@@ -295,7 +302,7 @@ def _four_column_split(line: str, d: str) -> list[str] | None:
     stop = line.find(d, start)
     if stop < 0 or stop >= end:
         return [date, kind, line[start : len(line) if stop < 0 else stop], ""]
-    title, at = line[start:stop], _SPACE_RUN.match(line, stop + 1).end()
+    title, at = line[start:stop], _past_spaces(line, stop + 1)
     if line[at] == '"':
         closed = closed and end - 1 > at
         return [date, kind, title, line[at + 1 : end - 1].replace('""', '"')] if closed else None

@@ -22,6 +22,7 @@ from benchmarks.match_eval import (
     tmdb_catalog,
 )
 from imports.lookup import find_match, leading_words, merge_candidates
+from imports.scoring import Band, Status
 from rankings.catalog import CatalogMovie
 from rankings.offline import OfflineCatalog
 from tests.fake_tmdb import load_catalog
@@ -178,7 +179,7 @@ def outcome(
     true_id: str,
     proposal: CatalogMovie | None,
     preselected: bool,
-    band: str = "High",
+    band: Band = "High",
 ):
     from datetime import datetime
 
@@ -186,7 +187,7 @@ def outcome(
     from imports.scoring import Match
 
     row = EvalRow(title, datetime(2020, 1, 1), "", true_id, "", "exact")
-    status = "matched" if preselected else "needs_review" if proposal else "unmatched"
+    status: Status = "matched" if preselected else "needs_review" if proposal else "unmatched"
     found = Match(proposal, 0.9 if preselected else 0.6, band, "", (), preselected, status)
     return Outcome(row, found)
 

@@ -34,6 +34,7 @@ ZIP_METHOD_REFUSED = (
 def traced_peak_mb(data: bytes, **kwargs) -> tuple[object, float]:
     """What reading `data` gives (a History or the refusal's message) and its peak memory."""
     tracemalloc.start()
+    result: object
     try:
         result = read_history(data, **kwargs)
     except PrimeFileError as error:
