@@ -7,7 +7,9 @@ process: state lives in the rows, so a closed tab or a killed server resumes whe
     claim   `_claim` leases unmatched items to this request (CLAIM_LEASE), so two requests never
             match one item; a request that dies leaves a lease that runs out.
     search  `_look_up_all` runs `imports.lookup.find_match` for each distinct title on up to
-            MAX_LOOKUP_THREADS threads; the TMDB client's rate limiter paces them.
+            MAX_LOOKUP_THREADS threads; the TMDB client's rate limiter paces them. The
+            threads touch neither database nor cache: the request thread does that for them
+            (`rankings.catalog.storage_thread`), so a match request holds one connection.
     score   `imports.scoring.match` scores each item against its title's candidates.
     store   `_store_matches` writes them every STORE_EVERY items, only while the lease holds.
 

@@ -105,6 +105,11 @@ class ImportSession(models.Model):
             )
             self.refresh_from_db()
 
+    def after_decision(self) -> None:
+        """A review decision was made: complete the import if none is left, slide the expiry."""
+        self.complete_if_done()
+        self.touch()
+
     def complete_if_done(self) -> None:
         if self.status == self.Status.REVIEWING and not self.items.pending_review().exists():
             ImportSession.objects.filter(pk=self.pk, status=self.Status.REVIEWING).update(

@@ -298,8 +298,7 @@ def skip(request: HtmxHttpRequest, pk: int, item_pk: int):
 
 
 def _decided(request: HtmxHttpRequest, session: ImportSession) -> HttpResponse:
-    session.complete_if_done()
-    session.touch()
+    session.after_decision()
     return _after_action(request, session)
 
 
@@ -535,8 +534,7 @@ def add_all_high(request: HtmxHttpRequest, pk: int):
     if not form.is_valid():
         return _render_list(request, session, status=422, bulk_error=form.errors["rating"][0])
     added = services.add_all_high(session=session, rating=form.cleaned_data["rating"])
-    session.complete_if_done()
-    session.touch()
+    session.after_decision()
     notice = f"Added {added} High match{'es' if added != 1 else ''}." if added else ""
     return _render_list(request, session, notice=notice)
 
@@ -547,8 +545,7 @@ def skip_all_unmatched(request: HtmxHttpRequest, pk: int):
     session = _get_session_for_user(request, pk)
     if session.status == ImportSession.Status.REVIEWING:
         services.skip_all_unmatched(session=session)
-        session.complete_if_done()
-        session.touch()
+        session.after_decision()
     return _render_list(request, session)
 
 
