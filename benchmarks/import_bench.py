@@ -119,7 +119,7 @@ def watch_history(films: list[dict], german: bool) -> bytes:
 
 def configure(workdir: Path, api_url: str, cache_url: str) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "movieranking.settings")
-    os.environ["SECRET_KEY"] = "benchmark-only-not-secret"
+    os.environ["SECRET_KEY"] = "benchmark-only-not-a-secret-0123456789abcdef"
     os.environ["DEBUG"] = "0"
     os.environ["ALLOWED_HOSTS"] = "testserver"
     os.environ["DATABASE_URL"] = f"sqlite:///{workdir / 'bench.sqlite3'}"

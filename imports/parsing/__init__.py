@@ -2,8 +2,9 @@
 
 The first stage of the import wizard. Pure Python (no Django) so it is fast to test and reuse.
 `read_history(data)` accepts the bytes a person uploaded, recognises the format from the content
-(see FORMATS.md), repairs Amazon's known defects, drops episodes, extras and duplicates, and
-returns one `PrimeMovie` per film, or raises `PrimeFileError` whose `message` can be shown as is.
+(`formats.py` describes each export and its quirks), repairs Amazon's known defects, drops
+episodes, extras and duplicates, and returns one `PrimeMovie` per film, or raises
+`PrimeFileError` whose `message` can be shown as is.
 
     source.py   bytes to text: size limits, ZIP archives, binary look-alikes, encodings
     formats.py  which export it is, and its rows with Amazon's defects repaired
@@ -74,8 +75,8 @@ class History:
 
     Every data record below the header (blank lines are not records) is counted exactly once:
 
-        total_rows == movie_rows + episode_rows + dropped_rows + duplicate_rows + unreadable_rows
-        dropped_rows == extra_rows + live_rows + unviewed_rows
+        total_rows == movie_rows + episode_rows + extra_rows + live_rows + unviewed_rows
+                      + duplicate_rows + unreadable_rows
 
     `movie_rows` are the rows of films (a film watched on three days is three rows) and
     `movie_count == len(movies)` is the number of distinct films among them. A row is a
@@ -106,10 +107,6 @@ class History:
     @property
     def movie_count(self) -> int:
         return len(self.movies)
-
-    @property
-    def dropped_rows(self) -> int:
-        return self.extra_rows + self.live_rows + self.unviewed_rows
 
 
 def read_history(

@@ -114,7 +114,9 @@ def test_it_counts_every_row_of_each_sample_file_once(
     assert history.total_rows == (
         history.movie_rows
         + history.episode_rows
-        + history.dropped_rows
+        + history.extra_rows
+        + history.live_rows
+        + history.unviewed_rows
         + history.duplicate_rows
         + history.unreadable_rows
     )
@@ -835,7 +837,7 @@ TYPED_MOVIE_FILMS = [
 def test_an_episode_or_extra_typed_movie_is_left_out_as_an_extra(language, title):
     history = read_history(v3(v3_row("2025-01-01 10:00:00.000", "Movie", title, gti="g")))
 
-    assert (history.movie_count, history.extra_rows, history.dropped_rows) == (0, 1, 1)
+    assert (history.movie_count, history.extra_rows, history.live_rows) == (0, 1, 0)
     assert [extra.title for extra in history.extras] == [title]
 
 
