@@ -8,6 +8,15 @@ from rankings.catalog import CatalogMovie, KnownByCatalogIds, identity
 
 
 class MovieQuerySet(models.QuerySet):
+    def identified_as(self, films: list[CatalogMovie]) -> "MovieQuerySet":
+        """The stored films these catalog films are, each by its identity (see `identity`)."""
+        ids: dict[str, list[int | str]] = {"tmdb_id": [], "imdb_id": []}
+        for field, value in filter(None, map(identity, films)):
+            ids[field].append(value)
+        return self.filter(
+            models.Q(tmdb_id__in=ids["tmdb_id"]) | models.Q(imdb_id__in=ids["imdb_id"])
+        )
+
     def catalog_values(self, found: CatalogMovie) -> dict:
         """A catalog film's fields as a `Movie` stores them."""
         return {
@@ -88,15 +97,9 @@ class RankingQuerySet(models.QuerySet):
 
     def of_catalog_films(self, films: list[CatalogMovie]) -> dict[str, "Ranking"]:
         """These rankings of the given catalog films, keyed by catalog id (one query)."""
-        ids: dict[str, list[int | str]] = {"tmdb_id": [], "imdb_id": []}
-        for key in filter(None, map(identity, films)):
-            ids[key[0]].append(key[1])
-        if not any(ids.values()):
+        if not any(map(identity, films)):
             return {}
-        tmdb_ids, imdb_ids = ids["tmdb_id"], ids["imdb_id"]
-        found = self.select_related("movie").filter(
-            models.Q(movie__tmdb_id__in=tmdb_ids) | models.Q(movie__imdb_id__in=imdb_ids)
-        )
+        found = self.select_related("movie").filter(movie__in=Movie.objects.identified_as(films))
         return {r.movie.catalog_id: r for r in found}
 
     def rate(self, *, user, movie: Movie, rating: int, rated_at=None) -> "Ranking":
