@@ -6,7 +6,7 @@ from datetime import date, datetime
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
-from django.db.models import Q, Subquery
+from django.db.models import Subquery
 from django.utils import timezone
 
 from imports.models import (
@@ -222,7 +222,7 @@ def add_item(*, item: ImportItem, film: CatalogMovie, rating: int, rated_on: dat
         # A film found with the card's search becomes part of the card, so Undo can show it.
         locked.alternatives = [movie_to_snapshot(film), *locked.alternatives][:3]
     locked.save(update_fields=["decision", "ranking", "decided_at", "alternatives"])
-    _remember(locked, user_id, RememberedDecision.Kind.ADDED, film=movie_to_snapshot(film))
+    _remember_all([locked], user_id, RememberedDecision.Kind.ADDED, {locked.pk: film})
     return locked
 
 
@@ -234,16 +234,8 @@ def skip_item(*, item: ImportItem) -> ImportItem:
     locked.decision = ImportItem.Decision.SKIPPED
     locked.decided_at = timezone.now()
     locked.save(update_fields=["decision", "decided_at"])
-    _remember(locked, item.session.user_id, RememberedDecision.Kind.SKIPPED)
+    _remember_all([locked], item.session.user_id, RememberedDecision.Kind.SKIPPED)
     return locked
-
-
-def _remember(item: ImportItem, user_id: int, kind: str, film: dict | None = None) -> None:
-    RememberedDecision.objects.update_or_create(
-        user_id=user_id,
-        key=item.memory_key,
-        defaults={"kind": kind, "film": film, "prime_title": item.prime_title},
-    )
 
 
 @transaction.atomic
@@ -270,9 +262,7 @@ def _movies_for(films: list[CatalogMovie]) -> dict[str, Movie]:
     fixed number of queries however many films there are."""
 
     def stored() -> dict[str, Movie]:
-        tmdb_ids = [f.tmdb_id for f in films if f.tmdb_id]
-        imdb_ids = [f.imdb_id for f in films if f.imdb_id and not f.tmdb_id]
-        found = Movie.objects.filter(Q(tmdb_id__in=tmdb_ids) | Q(imdb_id__in=imdb_ids))
+        found = Movie.objects.identified_as(films)
         return {
             key: movie
             for movie in found
@@ -292,19 +282,26 @@ def _movies_for(films: list[CatalogMovie]) -> dict[str, Movie]:
     return movies
 
 
+def _lock_pending(session: ImportSession, match_status: str) -> list[ImportItem]:
+    """The session's undecided cards with this match status, locked until the transaction
+    ends: a concurrent bulk step waits, then finds them decided."""
+    return list(
+        session.items.pending_review().filter(match_status=match_status).select_for_update()
+    )
+
+
 @transaction.atomic
 def add_all_high(*, session: ImportSession, rating: int) -> int:
     """Rank every pending High match with `rating`, each on its own latest watch date, as one
     step that one Undo reverts. A double click or a second tab adds nothing twice: the items
     are locked, and only those still pending are decided. Returns how many were decided."""
-    items = list(
-        session.items.pending_review()
-        .filter(match_status=ImportItem.MatchStatus.MATCHED)
-        .select_for_update()
-    )
+    items = _lock_pending(session, ImportItem.MatchStatus.MATCHED)
     if not items:
         return 0
-    films = {item.pk: snapshot_to_movie(item.proposal) for item in items}
+    films: dict[int, CatalogMovie] = {}
+    for item in items:
+        assert item.proposal is not None  # matching stores a proposal with every High match
+        films[item.pk] = snapshot_to_movie(item.proposal)
     movies = _movies_for(list(films.values()))
     user_id = session.user_id
     movie_of = {item.pk: movies[films[item.pk].catalog_id] for item in items}
@@ -338,11 +335,7 @@ def add_all_high(*, session: ImportSession, rating: int) -> int:
 @transaction.atomic
 def skip_all_unmatched(*, session: ImportSession) -> int:
     """Skip every pending title that found no proposal, as one step that one Undo reverts."""
-    items = list(
-        session.items.pending_review()
-        .filter(match_status=ImportItem.MatchStatus.UNMATCHED)
-        .select_for_update()
-    )
+    items = _lock_pending(session, ImportItem.MatchStatus.UNMATCHED)
     ImportItem.objects.filter(pk__in=[i.pk for i in items]).update(
         decision=ImportItem.Decision.SKIPPED, decided_at=timezone.now()
     )
@@ -351,8 +344,13 @@ def skip_all_unmatched(*, session: ImportSession) -> int:
 
 
 def _remember_all(
-    items: list[ImportItem], user_id: int, kind: str, films: dict | None = None
+    items: list[ImportItem],
+    user_id: int,
+    kind: str,
+    films: dict[int, CatalogMovie] | None = None,
 ) -> None:
+    """Remember each item's decision for later imports (with its film, keyed by item pk, when
+    one was added), replacing what was remembered for the same title."""
     RememberedDecision.objects.bulk_create(
         [
             RememberedDecision(
@@ -385,29 +383,25 @@ def last_step(session: ImportSession) -> list[ImportItem]:
 def undo_last(*, session: ImportSession) -> list[ImportItem]:
     """Return the most recent step to the queue (every item of a bulk step), removing the
     rankings it created. Returns the items it brought back."""
-    items = last_step(session)
-    _undo(session, items)
-    return items
+    return _undo(session, last_step(session))
 
 
 @transaction.atomic
 def undo_item(*, item: ImportItem) -> ImportItem | None:
     """Take back one row's decision (a row of a bulk step comes back alone)."""
-    locked = _locked_item(item.pk)
-    if locked is None or locked.decided_at is None:
-        return None
-    _undo(item.session, [locked])
-    return locked
+    undone = _undo(item.session, [item])
+    return undone[0] if undone else None
 
 
-def _undo(session: ImportSession, items: list[ImportItem]) -> None:
+def _undo(session: ImportSession, items: list[ImportItem]) -> list[ImportItem]:
+    """Return these items to the queue, each still decided when locked; those it returned."""
     items = list(
         ImportItem.objects.select_for_update()
         .filter(pk__in=[i.pk for i in items], decided_at__isnull=False)
         .exclude(decision=ImportItem.Decision.PENDING)
     )
     if not items:
-        return
+        return []
     if session.status == ImportSession.Status.COMPLETE:
         _ensure_reopenable(session)
     Ranking.objects.filter(pk__in=[i.ranking_id for i in items if i.ranking_id]).delete()
@@ -421,6 +415,7 @@ def _undo(session: ImportSession, items: list[ImportItem]) -> None:
     if session.status == ImportSession.Status.COMPLETE:
         session.status = ImportSession.Status.REVIEWING
         session.save(update_fields=["status"])
+    return items
 
 
 @transaction.atomic
