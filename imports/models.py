@@ -133,7 +133,7 @@ class ImportItemQuerySet(models.QuerySet):
         return self.filter(skipped_before=True)
 
     def pending_review(self) -> "ImportItemQuerySet":
-        return self.reviewable().filter(decision=ImportItem.Decision.PENDING)
+        return self.filter(PENDING_REVIEW)
 
     def unmatched(self) -> "ImportItemQuerySet":
         """Titles of this import that ended without a film (not stored as films anywhere)."""
@@ -164,6 +164,14 @@ class ImportItemQuerySet(models.QuerySet):
             total=models.Count("pk", filter=REVIEWABLE),
             decided=models.Count("pk", filter=REVIEWABLE & ~models.Q(decision=pending)),
             undoable=models.Count("pk", filter=models.Q(decided_at__isnull=False)),
+            # What the list's bulk buttons would decide.
+            high_pending=models.Count(
+                "pk", filter=PENDING_REVIEW & models.Q(match_status=ImportItem.MatchStatus.MATCHED)
+            ),
+            unmatched_pending=models.Count(
+                "pk",
+                filter=PENDING_REVIEW & models.Q(match_status=ImportItem.MatchStatus.UNMATCHED),
+            ),
         )
 
     def outcome(self) -> dict[str, int]:
@@ -272,6 +280,7 @@ REVIEWABLE = (
     & ~models.Q(decision=ImportItem.Decision.ALREADY_RANKED)
     & models.Q(skipped_before=False)
 )
+PENDING_REVIEW = REVIEWABLE & models.Q(decision=ImportItem.Decision.PENDING)
 
 
 def movie_to_snapshot(movie: CatalogMovie) -> dict:

@@ -3,7 +3,7 @@ from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
-from django.db.models import Case, Count, Q, Value, When
+from django.db.models import Case, Value, When
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -415,23 +415,14 @@ def _list_context(session: ImportSession, *, rows: bool = True, **extra) -> dict
     context = _stage_context(session, card=None, list_view=True, **extra)
     context["list_url"] = reverse("imports:review_list", args=[session.pk])
     context["card_url"] = reverse("imports:wizard", args=[session.pk])
-    if session.status == ImportSession.Status.REVIEWING:
-        if rows:
-            items = (
-                session.items.reviewable()
-                .select_related("ranking__movie")
-                .annotate(group=_LIST_ORDER)
-                .order_by("group", "position")
-            )
-            context["rows"] = [_as_row(item) for item in items]
-        pending = session.items.pending_review().aggregate(
-            high=Count("pk", filter=Q(match_status=ImportItem.MatchStatus.MATCHED)),
-            unmatched=Count("pk", filter=Q(match_status=ImportItem.MatchStatus.UNMATCHED)),
+    if session.status == ImportSession.Status.REVIEWING and rows:
+        items = (
+            session.items.reviewable()
+            .select_related("ranking__movie")
+            .annotate(group=_LIST_ORDER)
+            .order_by("group", "position")
         )
-        context["high_pending"], context["unmatched_pending"] = (
-            pending["high"],
-            pending["unmatched"],
-        )
+        context["rows"] = [_as_row(item) for item in items]
     return context
 
 
