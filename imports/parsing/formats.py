@@ -174,8 +174,8 @@ _EXTRA_TYPES = ("trailer", "promo", "short", "bonus")
 _NOT_AVAILABLE = ("not available", "not applicable")
 
 
-# Stands in for a line longer than MAX_LINE_CHARS: one record without a title, so unreadable.
-# The text never holds NUL (load_text removes it), so no real line reads the same.
+# Stands in for a line longer than MAX_LINE_CHARS: a record holding it is unreadable. The text
+# never holds NUL (load_text removes it), so no real line reads the same.
 _TOO_LONG = "\x00"
 
 
@@ -195,12 +195,14 @@ def read_rows(layout: Layout, body: list[str], max_rows: int) -> Rows:
         make = _v3_row if layout.format is Format.EXPORTER_V3 else _current_row
     append = result.rows.append
     for fields in records:
-        if not "".join(fields).strip():
+        text = "".join(fields)
+        if not text.strip():
             continue
         result.records += 1
         if result.records > max_rows:
             raise too_many_rows(max_rows)
-        row = make(fields, layout)
+        # A quoted field can span lines, an over-long one among them: that record is no row.
+        row = None if _TOO_LONG in text else make(fields, layout)
         if row is None or not row.title or len(row.title) > MAX_TITLE_CHARS:
             result.unreadable += 1
         else:

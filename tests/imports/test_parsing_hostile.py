@@ -158,6 +158,15 @@ def test_a_line_longer_than_any_row_is_one_unreadable_record_in_every_format():
         assert (history.total_rows, history.unreadable_rows) == (2, 1)
 
 
+def test_a_quoted_title_spanning_an_over_long_line_is_an_unreadable_record_not_a_film():
+    # Found by the property below: the stand-in for the long line became the title.
+    history = read_history(v3(["Heat", "\n" + "-" * (MAX_LINE_CHARS + 1) + "\n"]))
+
+    check(history)
+    assert [movie.title for movie in history.movies] == ["Heat"]
+    assert history.unreadable_rows == 1
+
+
 def test_a_header_line_of_ten_megabytes_is_not_recognised_without_being_split():
     message, peak = traced_peak_mb(b"," * (10 * MB - 100))
 
