@@ -150,29 +150,36 @@ class ImportItemQuerySet(models.QuerySet):
         )
 
     def progress(self) -> dict[str, int]:
-        """The wizard's counts in one aggregate, so a review action costs the same few queries
-        however large the import is."""
-        pending, already = ImportItem.Decision.PENDING, ImportItem.Decision.ALREADY_RANKED
-        this_import = models.Q(skipped_before=False)
-        return self.aggregate(
-            ready=models.Count("pk", filter=~models.Q(decision=already) & this_import),
-            pre_skipped=models.Count("pk", filter=~this_import),
-            matched=models.Count(
-                "pk", filter=~models.Q(match_status=ImportItem.MatchStatus.PENDING) & this_import
-            ),
-            to_match=models.Count("pk", filter=this_import),
-            total=models.Count("pk", filter=REVIEWABLE),
-            decided=models.Count("pk", filter=REVIEWABLE & ~models.Q(decision=pending)),
-            undoable=models.Count("pk", filter=models.Q(decided_at__isnull=False)),
-            # What the list's bulk buttons would decide.
-            high_pending=models.Count(
-                "pk", filter=PENDING_REVIEW & models.Q(match_status=ImportItem.MatchStatus.MATCHED)
-            ),
-            unmatched_pending=models.Count(
-                "pk",
-                filter=PENDING_REVIEW & models.Q(match_status=ImportItem.MatchStatus.UNMATCHED),
-            ),
+        """The wizard's counts, from one GROUP BY over the columns they depend on, so a review
+        action costs the same few queries however large the import is. (Nine filtered COUNTs
+        took longer to compile than to run: a third of a review action's time.)"""
+        status, decision = ImportItem.MatchStatus, ImportItem.Decision
+        names = ("ready", "pre_skipped", "matched", "to_match", "total", "decided", "undoable")
+        counts = dict.fromkeys((*names, "high_pending", "unmatched_pending"), 0)
+        groups = (
+            self.values_list("skipped_before", "match_status", "decision")
+            .annotate(
+                has_decided_at=models.ExpressionWrapper(
+                    models.Q(decided_at__isnull=False), output_field=models.BooleanField()
+                ),
+                n=models.Count("pk"),
+            )
+            .order_by()
         )
+        for skipped_before, matched_as, decided_as, has_decided_at, n in groups:
+            this_import = not skipped_before
+            in_review = this_import and decided_as != decision.ALREADY_RANKED
+            reviewable = in_review and matched_as != status.PENDING
+            pending = reviewable and decided_as == decision.PENDING
+            counts["to_match" if this_import else "pre_skipped"] += n
+            counts["ready"] += n * in_review
+            counts["matched"] += n * (this_import and matched_as != status.PENDING)
+            counts["total"] += n * reviewable
+            counts["decided"] += n * (reviewable and not pending)
+            counts["undoable"] += n * bool(has_decided_at)
+            counts["high_pending"] += n * (pending and matched_as == status.MATCHED)
+            counts["unmatched_pending"] += n * (pending and matched_as == status.UNMATCHED)
+        return counts
 
     def outcome(self) -> dict[str, int]:
         """How the review ended: films added, skipped, and chosen but already ranked."""
