@@ -121,18 +121,25 @@ class OutOfTime(CatalogError):
 # worker timeout is 30 s). Applied to every request by `rankings.middleware.catalog_deadline`.
 PAGE_DEADLINE_SECONDS = 10.0
 
-_deadline: ContextVar[float | None] = ContextVar("catalog_deadline", default=None)
+# When catalog calls must be over, and when the last of them may start (None: no limit).
+_deadline: ContextVar[tuple[float, float] | None] = ContextVar("catalog_deadline", default=None)
 
 
 @contextmanager
-def deadline(seconds: float) -> Iterator[None]:
+def deadline(seconds: float, *, start_within: float | None = None) -> Iterator[None]:
     """Catalog calls made inside (on this thread, or in a copy of its context) give up with
-    `OutOfTime`, or with the failure they were retrying, rather than wait past `seconds`.
+    `OutOfTime`, or with the failure they were retrying, rather than wait past `seconds`;
+    with `start_within`, a call that cannot start within that many seconds (queued behind the
+    rate limit) gives up at once with `OutOfTime`, while the retries of a call that started
+    may still use the time up to `seconds`.
 
     Keeps a web request inside its server's timeout whatever the catalog does. Nested, the
     innermost deadline holds, later or earlier.
     """
-    token = _deadline.set(time.monotonic() + seconds)
+    now = time.monotonic()
+    end = now + seconds
+    start_by = end if start_within is None else min(end, now + start_within)
+    token = _deadline.set((end, start_by))
     try:
         yield
     finally:
@@ -141,8 +148,14 @@ def deadline(seconds: float) -> Iterator[None]:
 
 def time_left() -> float | None:
     """Seconds until the current deadline (may be negative), or None without one."""
-    end = _deadline.get()
-    return None if end is None else end - time.monotonic()
+    limits = _deadline.get()
+    return None if limits is None else limits[0] - time.monotonic()
+
+
+def time_to_start() -> float | None:
+    """Seconds in which a new catalog call may still start (may be negative), or None."""
+    limits = _deadline.get()
+    return None if limits is None else limits[1] - time.monotonic()
 
 
 class Errand:

@@ -30,6 +30,7 @@ from rankings.catalog import (
     deadline,
     on_storage_thread,
     time_left,
+    time_to_start,
 )
 from rankings.titles import normalize_title
 
@@ -91,18 +92,32 @@ class RateLimiter:
     - otherwise (or while those are failing) in this object, behind a lock: shared by all
       threads using the client, which `get_catalog()` makes one per process.
 
+    A caller with a limit on its wait (`max_wait`) whose slot lies beyond it takes no slot:
+    the schedule stays as it was, so the requests of a crowd of imports that give up (their
+    match request's time is over) leave no gaps in which TMDB would sit idle.
+
     The interval carries a little headroom because TMDB counts requests when they arrive, and
     network jitter can bunch up starts that left here exactly on time.
     """
 
-    HEADROOM = 0.95
+    HEADROOM = 0.97
+    # Every request leaves within this of its slot (see `wait`), so any second holds at most
+    # one more than max_rps × HEADROOM × (1 + LATE_SECONDS) starts: 40 at 40 per second.
+    LATE_SECONDS = 0.01
+    RESLOTS = 3
+    # A wait limit that never refuses, in the database's arithmetic.
+    FOREVER = 1e9
     KEY = "tmdb:next-request-slot"
     # Slot in microseconds of Redis time. Lua numbers are doubles, exact to 2**53 (year 2255).
+    # ARGV: the interval, and the longest wait the caller accepts (negative: any).
     _SCRIPT = """
         local now = redis.call('TIME')
         now = tonumber(now[1]) * 1000000 + tonumber(now[2])
         local slot = math.max(now, tonumber(redis.call('GET', KEYS[1]) or '0'))
-        redis.call('SET', KEYS[1], string.format('%.0f', slot + tonumber(ARGV[1])), 'PX', 60000)
+        local limit = tonumber(ARGV[2])
+        if limit < 0 or slot - now <= limit then
+            redis.call('SET', KEYS[1], string.format('%.0f', slot + tonumber(ARGV[1])), 'PX', 60000)
+        end
         return slot - now
     """
 
@@ -139,17 +154,35 @@ class RateLimiter:
         self._redis_failing = False
 
     def wait(self, max_wait: float | None = None) -> bool:
-        """Sleep until this caller's slot; False, at once, if that is more than `max_wait`."""
-        delay = self._reserve_in_redis()
-        if delay is None:
-            delay = self._reserve_in_database()
-        if delay is None:
-            delay = self._reserve_here()
-        if max_wait is not None and delay > max_wait:
-            return False
-        if delay > 0:
-            self._sleep(delay)
+        """Sleep until this caller's slot; False, at once and taking no slot, if that is more
+        than `max_wait` seconds away.
+
+        A caller that wakes more than LATE_SECONDS after its slot (the process stalled: a
+        busy CPU, a long pause of the GIL) does not go then: it would crowd the requests of
+        the slots after its own into one instant, and TMDB counts a burst like that against
+        its cap. It takes a new slot instead, up to RESLOTS times.
+        """
+        give_up_at = None if max_wait is None else self._clock() + max_wait
+        for _ in range(self.RESLOTS + 1):
+            due = self._reserve(None if give_up_at is None else give_up_at - self._clock())
+            if due == math.inf:
+                return False
+            if (pause := due - self._clock()) > 0:
+                self._sleep(pause)
+            if (late := self._clock() - due) <= self.LATE_SECONDS:
+                break
+            logger.debug("Woke %.0f ms after the TMDB slot; taking another", 1000 * late)
         return True
+
+    def _reserve(self, max_wait: float | None) -> float:
+        """When this caller's slot is, on `self._clock`; infinity if it would wait longer
+        than `max_wait` (no slot taken)."""
+        due = self._reserve_in_redis(max_wait)
+        if due is None:
+            due = self._reserve_in_database(max_wait)
+        if due is None:
+            due = self._reserve_here(max_wait)
+        return due
 
     def backlog(self) -> float:
         """Seconds until the next free slot: how long a request asked for now would wait."""
@@ -191,18 +224,20 @@ class RateLimiter:
             row = cursor.fetchone()
         return float(row[0]) if row else 0.0
 
-    def _reserve_here(self) -> float:
+    def _reserve_here(self, max_wait: float | None) -> float:
         with self._lock:
             now = self._clock()
             slot = max(now, self._next_slot)
+            if max_wait is not None and slot - now > max_wait:
+                return math.inf
             self._next_slot = slot + self.interval
-        return slot - now
+        return slot
 
-    def _reserve_in_database(self) -> float | None:
+    def _reserve_in_database(self, max_wait: float | None) -> float | None:
         if self.database is None:
             return None
         try:
-            delay = on_storage_thread(self._database_slot)
+            due = on_storage_thread(partial(self._database_slot, max_wait))
         except Exception as exc:
             if not self._database_failing:
                 logger.warning(
@@ -211,12 +246,12 @@ class RateLimiter:
                 )
             self._database_failing = True
             return None
-        if delay is not None and self._database_failing:
+        if due is not None and self._database_failing:
             logger.info("Database rate limiter is back")
             self._database_failing = False
-        return delay
+        return due
 
-    def _database_slot(self) -> float | None:
+    def _database_slot(self, max_wait: float | None) -> float | None:
         from django.db import connections
 
         from rankings.models import CatalogPace
@@ -226,22 +261,32 @@ class RateLimiter:
         now = self._NOW.get(connection.vendor)
         if now is None or connection.in_atomic_block:
             return None
+        table = CatalogPace._meta.db_table
+        slot = f"CASE WHEN next_slot > {now} THEN next_slot ELSE {now} END"
         sql = (
-            f"UPDATE {CatalogPace._meta.db_table} "
-            f"SET next_slot = CASE WHEN next_slot > {now} THEN next_slot ELSE {now} END + %s "
-            f"WHERE id = 1 RETURNING next_slot - %s - {now}"
+            f"UPDATE {table} SET next_slot = {slot} + %s "
+            f"WHERE id = 1 AND {slot} - {now} <= %s RETURNING next_slot - %s - {now}"
         )
+        limit = self.FOREVER if max_wait is None else max_wait
         with connection.cursor() as cursor:
-            cursor.execute(sql, [self.interval, self.interval])
+            # Reckoned from here, on the thread that runs the query: the errand may have
+            # waited for the storage thread, and its answer may wait for the caller's thread.
+            asked = self._clock()
+            cursor.execute(sql, [self.interval, limit, self.interval])
             row = cursor.fetchone()
             if row is None:
-                # First use, or a test database flushed since: the row is made once.
+                # The slot is too far away (nothing was taken: say so whatever time has passed
+                # since), or the row is missing: first use, or a test database flushed since.
+                cursor.execute(f"SELECT 1 FROM {table} WHERE id = 1")
+                if cursor.fetchone():
+                    return math.inf
                 CatalogPace.objects.using(self.database).get_or_create(pk=1)
-                cursor.execute(sql, [self.interval, self.interval])
+                asked = self._clock()
+                cursor.execute(sql, [self.interval, limit, self.interval])
                 row = cursor.fetchone()
-        return float(row[0])
+        return asked + float(row[0])
 
-    def _reserve_in_redis(self) -> float | None:
+    def _reserve_in_redis(self, max_wait: float | None) -> float | None:
         if self.cache_alias is None:
             return None
         try:
@@ -252,7 +297,12 @@ class RateLimiter:
             # Django's own Redis client: django-stubs leaves the private attribute out.
             client = cache._cache.get_client(key, write=True)  # type: ignore[attr-defined]
             micros = math.ceil(self.interval * 1_000_000)
-            waited = client.register_script(self._SCRIPT)(keys=[key], args=[micros])
+            limit = -1 if max_wait is None else max(0, math.floor(max_wait * 1_000_000))
+            script = client.register_script(self._SCRIPT)
+            # The script runs a fraction of a millisecond after this; the reply may take
+            # longer to be read (a thread waits for the GIL), so the slot is reckoned from here.
+            asked = self._clock()
+            waited = int(script(keys=[key], args=[micros, limit]))
         except Exception as exc:
             if not self._redis_failing:
                 logger.warning(
@@ -264,7 +314,9 @@ class RateLimiter:
         if self._redis_failing:
             logger.info("Redis rate limiter is back")
             self._redis_failing = False
-        return int(waited) / 1_000_000
+        if 0 <= limit < waited:
+            return math.inf
+        return asked + waited / 1_000_000
 
 
 class MalformedAnswer(CatalogUnavailable):
@@ -530,13 +582,17 @@ class TMDBClient:
         deadline and CALL_SECONDS. Raises only `CatalogError`s, none of them chained to an
         httpx exception (which would carry the request URL)."""
         left = time_left()
-        with deadline(CALL_SECONDS if left is None else min(left, CALL_SECONDS)):
+        seconds = CALL_SECONDS if left is None else min(left, CALL_SECONDS)
+        with deadline(seconds, start_within=time_to_start()):
             return self._request_with_retries(path, params)
 
     def _request_with_retries(self, path: str, params: dict[str, Any]) -> Any:
         failures = rate_limited = 0
         while True:
-            if not self._limiter.wait(max_wait=time_left()):
+            # A call starts only within the caller's start limit; its retries have the time
+            # to the deadline.
+            started = failures or rate_limited
+            if not self._limiter.wait(max_wait=time_left() if started else time_to_start()):
                 # The rate limit's queue is longer than the time left: nothing failed.
                 raise OutOfTime() if not failures else CatalogUnavailable()
             timeout, answer_by, cut_short = self._attempt_timeout(failures)

@@ -563,6 +563,32 @@ def test_a_rate_limit_queue_longer_than_the_deadline_gives_up_without_waiting(fa
     assert waits == [] and fake_tmdb.request_count == 1
 
 
+def test_a_call_that_cannot_start_in_time_gives_up_while_a_started_one_retries_to_the_deadline(
+    fake_tmdb,
+):
+    limiter = RateLimiter(2, cache_alias=None, sleep=lambda seconds: None)
+    backoffs: list[float] = []
+    client = TMDBClient(
+        api_key=FAKE_API_KEY,
+        api_url=fake_tmdb.url,
+        cache_alias=None,
+        rate_limiter=limiter,
+        sleep=backoffs.append,
+    )
+    fake_tmdb.fail_next(1, status=503)
+
+    with client, deadline(10, start_within=0.2):
+        # Started at once, so its retry may wait past the start limit, within the deadline.
+        assert client.search("Casablanca")[0].title == "Casablanca"
+        with pytest.raises(OutOfTime):
+            client.search("Alien")
+
+    assert backoffs == [0.5]
+    assert [r.params["query"] for r in fake_tmdb.received] == ["Casablanca", "Casablanca"]
+    # The refused search took no place in the rate limit's queue.
+    assert limiter.backlog() <= 2 / (2 * RateLimiter.HEADROOM)
+
+
 # The key stays secret
 
 
@@ -718,6 +744,96 @@ def test_the_backlog_is_how_long_a_request_asked_for_now_would_wait():
         limiter.wait()
 
     assert limiter.backlog() == pytest.approx(3 / (10 * RateLimiter.HEADROOM))
+
+
+class _StallingClock:
+    """A clock whose sleeps overrun by the given seconds, one sleep after another."""
+
+    def __init__(self, overruns: list[float]):
+        self.now, self.overruns, self.sleeps = 100.0, overruns, []
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += seconds + (self.overruns.pop(0) if self.overruns else 0.0)
+
+
+def test_a_caller_waking_late_takes_a_new_slot_instead_of_crowding_the_next_ones():
+    clock = _StallingClock(overruns=[0.05])
+    limiter = RateLimiter(10, cache_alias=None, clock=clock, sleep=clock.sleep)
+    interval = 1 / (10 * RateLimiter.HEADROOM)
+    limiter.wait()
+    limiter.wait()  # sleeps one interval, wakes 50 ms late: queues again
+
+    # It went in the slot after the one it missed, which nobody used.
+    assert clock.sleeps == pytest.approx([interval, interval - 0.05])
+    assert limiter.backlog() == pytest.approx(interval)
+
+
+def test_a_caller_waking_only_a_little_late_goes():
+    clock = _StallingClock(overruns=[RateLimiter.LATE_SECONDS / 2])
+    limiter = RateLimiter(10, cache_alias=None, clock=clock, sleep=clock.sleep)
+    limiter.wait()
+    limiter.wait()
+
+    assert len(clock.sleeps) == 1
+
+
+def test_a_caller_who_would_wait_too_long_takes_no_slot():
+    limiter = RateLimiter(1, cache_alias=None, clock=lambda: 100.0, sleep=lambda seconds: None)
+    limiter.wait()
+    limiter.wait()
+    queued = limiter.backlog()
+
+    assert limiter.wait(max_wait=0.5) is False
+    assert limiter.backlog() == pytest.approx(queued)
+    assert limiter.wait(max_wait=queued + 0.01) is True
+    assert limiter.backlog() == pytest.approx(queued + 1 / RateLimiter.HEADROOM)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_caller_refused_by_the_database_shared_limiter_takes_no_slot():
+    limiter = RateLimiter(1, cache_alias=None, database="default", sleep=lambda seconds: None)
+    limiter.wait()
+    limiter.wait()
+    next_slot = CatalogPace.objects.get().next_slot
+
+    assert limiter.wait(max_wait=0.5) is False
+    assert CatalogPace.objects.get().next_slot == next_slot
+    assert limiter.wait(max_wait=5) is True
+    assert CatalogPace.objects.get().next_slot == pytest.approx(
+        next_slot + 1 / RateLimiter.HEADROOM
+    )
+
+
+@pytest.mark.skipif(not redis_available(), reason="needs Redis on 127.0.0.1:6379")
+def test_a_caller_refused_by_the_redis_shared_limiter_takes_no_slot(settings):
+    prefix = f"test-{uuid.uuid4().hex}"
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_TEST_URL,
+            "KEY_PREFIX": prefix,
+        }
+    }
+    limiter = RateLimiter(1, sleep=lambda seconds: None)
+    limiter.wait()
+    limiter.wait()
+    queued = limiter.backlog()
+
+    refused = limiter.wait(max_wait=0.5)
+    after_refusal = limiter.backlog()
+    granted = limiter.wait(max_wait=5)
+    after_grant = limiter.backlog()
+    redis = caches["default"]._cache.get_client(write=True)
+    redis.delete(*redis.scan_iter(match=f"{prefix}:*"))
+    assert refused is False
+    # Redis's clock runs on between the calls: the backlog only shrinks while nothing is taken.
+    assert after_refusal <= queued
+    assert granted is True
+    assert after_grant == pytest.approx(after_refusal + 1 / RateLimiter.HEADROOM, abs=0.05)
 
 
 @pytest.mark.django_db(transaction=True)
