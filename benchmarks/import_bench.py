@@ -6,9 +6,10 @@
 Runs the app on a throwaway SQLite database (database cache, as in production) against the
 fake TMDB server with 100 ms latency and a 40 requests/second cap that it enforces with 429s,
 serving 500 synthetic films. A user uploads a watch history of those 500 films and the
-benchmark drives matching the way the wizard page does: htmx POSTs to the match URL, each sent
-50 ms after the previous answer (the page's `load delay:50ms`), until the session is ready for
-review. For comparison it then searches the same 500 titles one at a time with a fresh cache.
+benchmark drives matching the way the wizard page does: htmx POSTs in the page's two lanes
+(the stage's section and the hidden second lane), each after the delay its element's
+`hx-trigger` asks for, until the session is ready for review. For comparison it then
+searches the same 500 titles one at a time with a fresh cache.
 Finally it times 100 Adds, 100 Undos and 100 Skips on the 500-card session.
 
 `--german` uploads a German exporter file instead, whose titles are the films' German titles:
@@ -26,10 +27,13 @@ actions median < 30 ms and p95 < 50 ms of server time.
 import argparse
 import os
 import random
+import re
 import statistics
 import sys
 import tempfile
+import threading
 import time
+from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -43,7 +47,6 @@ fake_tmdb._Handler.disable_nagle_algorithm = True
 FILMS = 500
 LATENCY = 0.1
 MAX_RPS = 40
-HTMX_DELAY = 0.05
 ACTIONS = 100
 HX = {"HX-Request": "true"}
 # As deployed: the default CACHE_URL of settings.py.
@@ -143,37 +146,110 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
-def match_through_the_wizard(client, session, tmdb, titles: list[str], language: str) -> None:
+# The page's match requests: the stage's section (the first lane) and, with TMDB, the hidden
+# second lane; each answer brings the element that sends the next POST, after its delay.
+_LANE = re.compile(r'hx-post="([^"]*/match/(?:helper/)?)"\s+hx-trigger="load delay:(\d+)(ms|s)"')
+
+
+def _lane(page: str, helper: bool) -> tuple[str, float] | None:
+    for found in _LANE.finditer(page):
+        if found[1].endswith("/helper/") == helper:
+            return found[1], int(found[2]) / (1000 if found[3] == "ms" else 1)
+    return None
+
+
+def drive_matching(
+    post: Callable[[str], str], page: str, helper_post=None, *, paused_ok: bool = False
+) -> "Lanes":
+    """Send the match POSTs the wizard page sends, from its first answer `page`, until the
+    page shows no more: the first lane here, the second (`helper_post`, a client of its own)
+    on a thread. Exits when matching pauses, unless `paused_ok` (the page then retries)."""
+    lanes = Lanes()
+
+    def run(send: Callable[[str], str], text: str, helper: bool) -> str:
+        while lane := _lane(text, helper):
+            if "Matching is paused" in text and not paused_ok:
+                sys.exit(f"matching paused: {text[text.index('Matching is paused') :][:200]}")
+            if lanes.posts > 400:
+                sys.exit("matching did not finish in 400 requests")
+            time.sleep(lane[1])
+            sent = time.perf_counter()
+            text = send(lane[0])
+            lanes.add(time.perf_counter() - sent, helper)
+        return text
+
+    failures: list[BaseException] = []
+
+    def run_second() -> None:
+        try:
+            run(helper_post, page, True)
+        except BaseException as exc:  # sys.exit included: a thread would end silently
+            failures.append(exc)
+
+    second = threading.Thread(target=run_second)
+    if helper_post and _lane(page, helper=True):
+        second.start()
+    lanes.last_page = run(post, page, False)
+    if second.is_alive():
+        second.join()
+    if failures:
+        raise failures[0]
+    return lanes
+
+
+class Lanes:
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.posts = self.helper_posts = 0
+        self.times: list[float] = []
+        self.last_page = ""
+
+    def add(self, seconds: float, helper: bool) -> None:
+        with self.lock:
+            self.posts += 1
+            self.helper_posts += helper
+            self.times.append(seconds)
+
+
+def match_through_the_wizard(user, session, tmdb, titles: list[str], language: str) -> None:
+    from django.db import connections
+    from django.test import Client
+
     from imports.models import ImportItem
     from rankings.tmdb import RateLimiter
 
-    url = f"/settings/import/{session.pk}/match/"
-    posts, slowest = 0, 0.0
+    clients = [Client(), Client()]
+    for client in clients:
+        client.force_login(user)
+
+    def post(client):
+        def send(url: str) -> str:
+            response = client.post(url, headers=HX)
+            if response.status_code != 200:
+                sys.exit(f"match POST answered {response.status_code}")
+            return response.content.decode()
+
+        return send
+
+    def helper_post(url: str) -> str:
+        try:
+            return post(clients[1])(url)
+        finally:
+            connections.close_all()
+
     started = time.perf_counter()
     # Where the upload redirects to; the page starts matching with its first htmx POST.
-    client.get(f"/settings/import/{session.pk}/")
-    time.sleep(HTMX_DELAY)
-    while True:
-        sent = time.perf_counter()
-        response = client.post(url, headers=HX)
-        slowest = max(slowest, time.perf_counter() - sent)
-        posts += 1
-        if response.status_code != 200:
-            sys.exit(f"match POST answered {response.status_code}")
-        session.refresh_from_db()
-        if session.status != "matching":
-            break
-        if session.matching_error:
-            sys.exit(f"matching paused: {session.matching_error}")
-        time.sleep(HTMX_DELAY)
+    page = clients[0].get(f"/settings/import/{session.pk}/").content.decode()
+    lanes = drive_matching(post(clients[0]), page, helper_post)
     wall = time.perf_counter() - started
+    session.refresh_from_db()
     searches = FILMS * (2 if language else 1)
     floor = searches / MAX_RPS
     statuses = dict.fromkeys(ImportItem.MatchStatus.values, 0)
     for status in session.items.values_list("match_status", flat=True):
         statuses[status] += 1
     print(f"Matching {FILMS} distinct titles through the wizard (TMDB {LATENCY * 1000:.0f} ms,")
-    print(f"  {MAX_RPS} req/s cap answered with 429, htmx delay {HTMX_DELAY * 1000:.0f} ms)")
+    print(f"  {MAX_RPS} req/s cap answered with 429, the page's two lanes of POSTs)")
     print(f"  wall time to review-ready   {wall:6.2f} s   (status {session.status})")
     print(f"  floor {searches} / {MAX_RPS}            {floor:6.2f} s")
     print(f"  ratio                       {wall / floor:6.3f}     (target ≤ 1.10)")
@@ -181,7 +257,10 @@ def match_through_the_wizard(client, session, tmdb, titles: list[str], language:
     print(f"  client's own pace (95%)     {pace:6.2f} s   (ratio {pace / floor:.3f})")
     print(f"  requests to TMDB            {tmdb.request_count:6d}     ({FILMS} titles)")
     print(f"  429s received               {tmdb.rate_limited_count:6d}     (target 0)")
-    print(f"  match POSTs                 {posts:6d}     (slowest {slowest:.2f} s)")
+    print(
+        f"  match POSTs                 {lanes.posts:6d}     ({lanes.helper_posts} by the "
+        f"second lane; slowest {max(lanes.times):.2f} s)"
+    )
     print(f"  items by match status       {statuses}")
     again = uncached_searches(titles, language, tmdb)
     print(f"  requests to search again    {again:6d}     (all answers cached: 0)")
@@ -277,8 +356,6 @@ def time_review_actions(client, session) -> None:
 
 def match_on_gunicorn(films: list[dict], german: bool) -> None:
     """Upload and match through gunicorn + PostgreSQL + Redis, as the wizard page does."""
-    import re
-
     import httpx
 
     from benchmarks import server
@@ -307,24 +384,22 @@ def match_on_gunicorn(films: list[dict], german: bool) -> None:
                 files={"file": ("watch-history.csv", watch_history(films, german), "text/csv")},
             )
             wizard = uploaded.headers["location"]
-            started = time.perf_counter()
-            text, posts, slowest = http.get(wizard).text, 0, 0.0
-            while delay := re.search(r"load delay:(\d+)(ms|s)", text):
-                if "Matching is paused" in text:
-                    sys.exit(f"matching paused: {text[text.index('Matching is paused') :][:200]}")
-                if posts > 400:
-                    sys.exit("matching did not finish in 400 requests")
-                time.sleep(int(delay[1]) / (1000 if delay[2] == "ms" else 1))
-                sent = time.perf_counter()
-                response = http.post(
-                    f"{wizard}match/", headers={"X-CSRFToken": token, "HX-Request": "true"}
-                )
-                slowest = max(slowest, time.perf_counter() - sent)
-                posts += 1
-                if response.status_code != 200:
-                    sys.exit(f"match POST answered {response.status_code}")
-                text = response.text
-            wall = time.perf_counter() - started
+            headers = {"X-CSRFToken": token, "HX-Request": "true"}
+
+            def post(client):
+                def send(path: str) -> str:
+                    response = client.post(path, headers=headers)
+                    if response.status_code != 200:
+                        sys.exit(f"match POST answered {response.status_code}")
+                    return response.text
+
+                return send
+
+            # The page's second lane: the same browser, so the same cookies (CSRF's too).
+            with httpx.Client(base_url=url, cookies=http.cookies, timeout=40) as second:
+                started = time.perf_counter()
+                lanes = drive_matching(post(http), http.get(wizard).text, post(second))
+                wall = time.perf_counter() - started
     searches = FILMS * (2 if german else 1)
     floor = searches / MAX_RPS
     print(f"Matching {FILMS} distinct titles on gunicorn ×4 + PostgreSQL + Redis (TMDB")
@@ -334,7 +409,10 @@ def match_on_gunicorn(films: list[dict], german: bool) -> None:
     print(f"  ratio                       {wall / floor:6.3f}     (target ≤ 1.10)")
     print(f"  requests to TMDB            {tmdb.request_count:6d}     ({FILMS} titles)")
     print(f"  429s received               {tmdb.rate_limited_count:6d}     (target 0)")
-    print(f"  match POSTs                 {posts:6d}     (slowest {slowest:.2f} s)")
+    print(
+        f"  match POSTs                 {lanes.posts:6d}     ({lanes.helper_posts} by the "
+        f"second lane; slowest {max(lanes.times):.2f} s)"
+    )
 
 
 def main() -> None:
@@ -386,7 +464,7 @@ def main() -> None:
         )
 
         titles = prime_titles(films, args.german)
-        match_through_the_wizard(client, session, tmdb, titles, session.language)
+        match_through_the_wizard(user, session, tmdb, titles, session.language)
         print()
         if not args.skip_sequential:
             search_one_at_a_time(films, tmdb)

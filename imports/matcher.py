@@ -15,8 +15,12 @@ process: state lives in the rows, so a closed tab or a killed server resumes whe
 
 How long a match request can run, whatever the catalog does. One policy, applied in layers:
 - `match_batch` claims no new titles after MATCH_BUDGET_SECONDS (2.5 s).
-- It runs the lookups under `rankings.catalog.deadline(budget + LOOKUP_GRACE_SECONDS)`; the
-  worker threads run in a copy of the request's context, so the same deadline holds there.
+- It runs the lookups under `rankings.catalog.deadline(budget + LOOKUP_GRACE_SECONDS,
+  start_within=...)`; the worker threads run in a copy of the request's context, so the same
+  deadline holds there. A TMDB request that cannot start within the budget (or, when other
+  imports already queue for longer, within a second of that queue) takes no place in the
+  rate limit's queue: its title is released for the next match request. So each request
+  stays near its budget however many imports share TMDB, and still matches a title or more.
   Every other request gets `PAGE_DEADLINE_SECONDS` from `rankings.middleware`; the innermost
   deadline wins.
 - The TMDB client ends each attempt by the deadline (every socket call, so a server dripping
@@ -68,6 +72,8 @@ LOOKUP_GRACE_SECONDS = 10.0
 # this long another request takes those items over, so matching always resumes.
 CLAIM_LEASE = timedelta(seconds=20)
 MAX_LOOKUP_THREADS = 20
+# How often a request whose remaining titles another request holds looks whether they are in.
+OTHER_CLAIMS_POLL_SECONDS = 0.1
 # Matches are written in small transactions while the remaining searches are still running.
 STORE_EVERY = 10
 
@@ -167,28 +173,43 @@ def _look_up_all(lookups: Mapping[tuple, Callable[[], Lookup]], found) -> None:
         raise error
 
 
-def match_batch(*, session: ImportSession, catalog: Catalog, budget: float | None = None) -> None:
+def match_batch(
+    *,
+    session: ImportSession,
+    catalog: Catalog,
+    budget: float | None = None,
+    wait_for_others: bool = True,
+) -> None:
     """Match pending items until the time budget is spent. Catalog failures pause matching.
 
     Items are never marked unmatched because the catalog failed: a failing batch releases
     the items it has no results for and records the message, and the next request retries them.
     A catalog merely slower than the request's deadline releases them without a message.
+
+    When every item left is claimed by another request (the page's second lane, another
+    tab), this one waits, within its budget, for them to be stored (`wait_for_others`), so
+    that it can end matching the moment they are instead of the page asking again later.
     """
     budget = MATCH_BUDGET_SECONDS if budget is None else budget
     deadline = time.monotonic() + budget
     ranked = Ranking.objects.for_user(session.user).catalog_ids()
     # Titles of a localized file mostly differ from the catalog's: two searches each.
     cost = _RequestCost(expected=2.0 if session.language else 1.0)
-    with catalog_deadline(budget + LOOKUP_GRACE_SECONDS):
+    queued = _backlog(catalog)
+    # No lookup starts after the budget, or after the first one's turn when other imports
+    # queue for longer than that: the request neither sits in the rate limit's queue for the
+    # whole grace, nor gives up at once and has the page ask again and again.
+    with catalog_deadline(budget + LOOKUP_GRACE_SECONDS, start_within=max(budget, queued + 1)):
         while (remaining := deadline - time.monotonic()) > 0:
             # As many titles as the rate limit lets through in the time left, after the
             # requests already queued for it (other people's imports): the request keeps
             # TMDB busy to the end of its time box without running far past it. Cached
             # titles take no time, so the loop simply claims again.
-            queued = catalog.backlog() if hasattr(catalog, "backlog") else 0.0
-            titles = settings.TMDB_MAX_RPS * (remaining - queued) / cost.per_title
+            titles = settings.TMDB_MAX_RPS * (remaining - _backlog(catalog)) / cost.per_title
             items = _claim(session, max(1, round(titles)))
             if not items:
+                if wait_for_others:
+                    _wait_for_other_claims(session, deadline)
                 break
             try:
                 _match_items(session, catalog, items, ranked, cost)
@@ -202,6 +223,16 @@ def match_batch(*, session: ImportSession, catalog: Catalog, budget: float | Non
         session.matching_error = ""
         ImportSession.objects.filter(pk=session.pk).update(matching_error="")
     session.finish_matching_if_done()
+
+
+def _backlog(catalog: Catalog) -> float:
+    """Seconds of requests queued for the catalog's rate limit (0 without one)."""
+    return catalog.backlog() if hasattr(catalog, "backlog") else 0.0
+
+
+def _wait_for_other_claims(session: ImportSession, deadline: float) -> None:
+    while time.monotonic() < deadline and session.items.to_match().exists():
+        time.sleep(OTHER_CLAIMS_POLL_SECONDS)
 
 
 class _RequestCost:

@@ -9,6 +9,10 @@ from rankings.catalog import CatalogMovie
 from rankings.titles import normalize_title
 
 
+# Longer than a match request (its budget, and its grace when TMDB is slow).
+MATCHING_PAGE_SILENCE = timedelta(seconds=15)
+
+
 def ttl() -> timedelta:
     return timedelta(minutes=settings.IMPORT_SESSION_TTL_MINUTES)
 
@@ -19,6 +23,12 @@ class ImportSessionQuerySet(models.QuerySet):
 
     def expired(self) -> "ImportSessionQuerySet":
         return self.filter(expires_at__lte=timezone.now())
+
+    def matching_now(self) -> "ImportSessionQuerySet":
+        """Imports whose page is matching: each match request touches its import, so one
+        untouched for a while is a page left open or closed, not matching."""
+        recently = timezone.now() - MATCHING_PAGE_SILENCE
+        return self.filter(status=ImportSession.Status.MATCHING, last_activity__gte=recently)
 
 
 class ImportSession(models.Model):

@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/confirm/", views.confirm, name="confirm"),
     path("<int:pk>/discard/", views.discard, name="discard"),
     path("<int:pk>/match/", views.match, name="match"),
+    path("<int:pk>/match/helper/", views.match_helper, name="match_helper"),
     path("<int:pk>/undo/", views.undo, name="undo"),
     path("<int:pk>/unmatched.csv", views.unmatched_csv, name="unmatched_csv"),
     path("<int:pk>/list/", views.review_list, name="review_list"),

@@ -25,6 +25,10 @@ from rankings.templatetags.films import day
 from rankings.views import csv_safe
 
 
+# The pause between one match request's answer and the next POST of its lane.
+MATCH_POST_DELAY_MS = 50
+
+
 class _Expired(Exception):
     def __init__(self, session: ImportSession) -> None:
         self.session = session
@@ -93,6 +97,7 @@ def _stage_context(session: ImportSession, *, card: int | None = 0, **extra) -> 
     context = {
         "session": session,
         "max_movies": settings.IMPORT_MAX_MOVIES,
+        "match_post_delay_ms": MATCH_POST_DELAY_MS,
         "can_undo": counts["undoable"] > 0,
         "undo_label": _undo_label(services.last_step(session)) if counts["undoable"] else "",
         **counts,
@@ -176,6 +181,9 @@ def _render_stage(
     context = _stage_context(session, **extra)
     if request.htmx:
         return render(request, "imports/wizard.html#stage", context, status=status)
+    # With a rate-limited catalog the page matches in two lanes (see `match_helper`).
+    if session.status == ImportSession.Status.MATCHING and hasattr(get_catalog(), "backlog"):
+        context["helper_delay"] = f"{round(matcher.MATCH_BUDGET_SECONDS * 500)}ms"
     return render(request, "imports/wizard.html", context, status=status)
 
 
@@ -217,6 +225,32 @@ def match(request: HtmxHttpRequest, pk: int):
             waiting = not session.items.to_match().unclaimed(timezone.now()).exists()
             return _render_stage(request, session, waiting=waiting)
     return _after_action(request, session)
+
+
+@require_POST
+def match_helper(request: HtmxHttpRequest, pk: int):
+    """The page's second lane of match requests, half a budget behind the first.
+
+    Each match request ends with a round trip in which it asks TMDB nothing (the last
+    answers, the response, the page's next POST): about 0.2 s of every 2.7 s. With a second
+    lane offset by half a budget, one lane's requests keep TMDB busy while the other's
+    round trip runs. It matches only while nobody else does (with other imports TMDB is busy
+    anyway), never waits for the other lane, and shows nothing: the first lane shows the
+    progress and moves on to the review. It stops (an empty answer removes it) once the
+    other lane holds every remaining title or matching is over or paused.
+    """
+    session = get_object_or_404(ImportSession, pk=pk, user=request.user)
+    if not request.htmx:
+        return redirect("imports:wizard", pk=session.pk)
+    alone = not ImportSession.objects.matching_now().exclude(pk=session.pk).exists()
+    if session.status == ImportSession.Status.MATCHING and not session.is_expired and alone:
+        matcher.match_batch(session=session, catalog=get_catalog(), wait_for_others=False)
+        session.touch()
+        unclaimed = session.items.to_match().unclaimed(timezone.now())
+        if not session.matching_error and unclaimed.exists():
+            context = {"session": session, "helper_delay": f"{MATCH_POST_DELAY_MS}ms"}
+            return render(request, "imports/wizard.html#matching-helper", context)
+    return HttpResponse("")
 
 
 @require_POST
