@@ -6,7 +6,7 @@ from datetime import date, datetime
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
-from django.db.models import Subquery
+from django.db.models import Count, Max, Min, Subquery
 from django.utils import timezone
 
 from imports.models import (
@@ -369,14 +369,28 @@ def _remember_all(
     )
 
 
-def last_step(session: ImportSession) -> list[ImportItem]:
-    """The items of the most recent decision: one card or row, or a whole bulk step (the
-    items of one step share their `decided_at`)."""
+def _last_step_items(session: ImportSession):
     decided = session.items.filter(decided_at__isnull=False).exclude(
         decision=ImportItem.Decision.PENDING
     )
     latest = decided.order_by("-decided_at").values("decided_at")[:1]
-    return list(decided.filter(decided_at=Subquery(latest)))
+    return decided.filter(decided_at=Subquery(latest))
+
+
+def last_step(session: ImportSession) -> list[ImportItem]:
+    """The items of the most recent decision: one card or row, or a whole bulk step (the
+    items of one step share their `decided_at`)."""
+    return list(_last_step_items(session))
+
+
+def last_step_summary(session: ImportSession) -> tuple[str, int, str] | None:
+    """What the most recent step decided, for how many items, and the title of one of them:
+    for the Undo button's label, without loading a bulk step's hundreds of items."""
+    # A bulk add whose films were partly ranked already is still an add ("added" < "kept").
+    step = _last_step_items(session).aggregate(
+        decision=Min("decision"), count=Count("pk"), title=Max("prime_title")
+    )
+    return (step["decision"], step["count"], step["title"]) if step["count"] else None
 
 
 @transaction.atomic

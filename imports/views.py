@@ -99,7 +99,7 @@ def _stage_context(session: ImportSession, *, card: int | None = 0, **extra) -> 
         "max_movies": settings.IMPORT_MAX_MOVIES,
         "match_post_delay_ms": MATCH_POST_DELAY_MS,
         "can_undo": counts["undoable"] > 0,
-        "undo_label": _undo_label(services.last_step(session)) if counts["undoable"] else "",
+        "undo_label": _undo_label(session) if counts["undoable"] else "",
         **counts,
     }
     context.update(_catalog_limits(session))
@@ -117,18 +117,20 @@ def _stage_context(session: ImportSession, *, card: int | None = 0, **extra) -> 
     return context | extra
 
 
-def _undo_label(step: list[ImportItem]) -> str:
+def _undo_label(session: ImportSession) -> str:
     """What the Undo button takes back, in words."""
-    if not step:
+    step = services.last_step_summary(session)
+    if step is None:
         return ""
+    decision, count, title = step
     verbs: dict[str, str] = {
         ImportItem.Decision.SKIPPED: "skipped",
         ImportItem.Decision.KEPT: "kept as ranked",
     }
-    verb = verbs.get(step[0].decision, "added")
-    if len(step) == 1:
-        return f"{verb} “{step[0].prime_title}”"
-    return f"{verb} {len(step)} films at once"
+    verb = verbs.get(decision, "added")
+    if count == 1:
+        return f"{verb} “{title}”"
+    return f"{verb} {count} films at once"
 
 
 def _card_context(session: ImportSession, position: int, pk: int = 0) -> dict:

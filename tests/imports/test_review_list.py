@@ -231,6 +231,19 @@ def test_add_all_high_matches_without_a_rating_asks_for_one(alice_client, alice,
     assert not Ranking.objects.exists()
 
 
+def test_a_bulk_add_that_found_one_film_ranked_meanwhile_is_still_undone_as_an_add(
+    alice_client, alice, reviewing
+):
+    ranked = MovieFactory(tmdb_id=10_001, imdb_id=None, title="Film 1")
+    RankingFactory(user=alice, movie=ranked, rating=5)
+    alice_client.post(_url(reviewing, "add-high/"), {"rating": "3"}, headers=HX)
+
+    page = alice_client.get(_url(reviewing)).content.decode()
+
+    assert reviewing.items.filter(decision="kept").count() == 1
+    assert "Takes back: added 3 films at once" in page
+
+
 def test_one_undo_takes_back_the_whole_bulk_step(alice_client, alice, reviewing):
     _rate(alice_client, reviewing, _items(reviewing, "needs_review")[0], film="11004", headers=HX)
     alice_client.post(_url(reviewing, "add-high/"), {"rating": "3"}, headers=HX)
