@@ -57,12 +57,31 @@ def redis_available() -> bool:
         return False
 
 
-def busiest_second(fake_tmdb) -> int:
-    """The most requests the fake received in any 1-second window."""
-    times = sorted(request.at for request in fake_tmdb.received)
+def busiest_second(times: list[float]) -> int:
+    """The most of these times in any 1-second window."""
+    times = sorted(times)
     return max(
         sum(1 for later in times[i:] if later - start < 1.0) for i, start in enumerate(times)
     )
+
+
+class RecordingLimiter(RateLimiter):
+    """A limiter that notes when each request it lets go leaves, shared by its copies."""
+
+    def __init__(self, *args, starts: list[float], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.starts = starts
+
+    def wait(self, max_wait: float | None = None) -> bool:
+        went = super().wait(max_wait)
+        if went:
+            self.starts.append(time.monotonic())
+        return went
+
+
+# Measured where the requests leave: the fake counts them as its threads get to them, which
+# a busy machine delays and bunches. Its cap has some room above the client's for that.
+FAKE_CAP_ROOM = 1.2
 
 
 # Auth
@@ -640,15 +659,20 @@ def test_the_limiter_spaces_request_starts_evenly() -> None:
 
 
 def test_ten_threads_never_exceed_the_requests_per_second_cap(fake_tmdb):
-    fake_tmdb.max_rps = 100
-    client = TMDBClient(api_key=FAKE_API_KEY, api_url=fake_tmdb.url, max_rps=100, cache_alias=None)
+    fake_tmdb.max_rps = round(100 * FAKE_CAP_ROOM)
+    starts: list[float] = []
+    limiter = RecordingLimiter(100, cache_alias=None, starts=starts)
+    client = TMDBClient(
+        api_key=FAKE_API_KEY, api_url=fake_tmdb.url, cache_alias=None, rate_limiter=limiter
+    )
 
     with client, ThreadPoolExecutor(max_workers=10) as pool:
         list(pool.map(lambda i: client.search(f"Film {i}"), range(150)))
 
-    assert fake_tmdb.rate_limited_count == 0
-    assert fake_tmdb.request_count == 150
-    assert busiest_second(fake_tmdb) <= 100
+    assert fake_tmdb.request_count == len(starts) == 150
+    assert busiest_second(starts) <= 100
+    # Not slower than the cap needs either.
+    assert max(starts) - min(starts) < 149 / (100 * RateLimiter.HEADROOM) + 0.5
 
 
 @pytest.mark.skipif(not redis_available(), reason="needs Redis on 127.0.0.1:6379")
@@ -662,25 +686,29 @@ def test_clients_sharing_a_redis_cache_share_one_cap(settings, fake_tmdb):
             "KEY_PREFIX": prefix,
         }
     }
-    fake_tmdb.max_rps = 100
+    fake_tmdb.max_rps = round(100 * FAKE_CAP_ROOM)
+    starts: list[float] = []
     # Two clients with their own in-process limiters stand in for two gunicorn workers.
     workers = [
-        TMDBClient(api_key=FAKE_API_KEY, api_url=fake_tmdb.url, max_rps=100) for _ in range(2)
+        TMDBClient(
+            api_key=FAKE_API_KEY,
+            api_url=fake_tmdb.url,
+            rate_limiter=RecordingLimiter(100, starts=starts),
+        )
+        for _ in range(2)
     ]
-    started = time.monotonic()
 
     with ThreadPoolExecutor(max_workers=10) as pool:
         list(pool.map(lambda i: workers[i % 2].search(f"Film {i}"), range(120)))
 
-    elapsed = time.monotonic() - started
     for worker in workers:
         worker.close()
     redis = caches["default"]._cache.get_client(write=True)
     redis.delete(*redis.scan_iter(match=f"{prefix}:*"))
-    assert fake_tmdb.rate_limited_count == 0
-    assert fake_tmdb.request_count == 120
+    assert fake_tmdb.request_count == len(starts) == 120
     # Each limiter alone would allow 100 per second; together they kept to one budget.
-    assert elapsed >= 119 / 100
+    assert busiest_second(starts) <= 100
+    assert max(starts) - min(starts) >= 119 / 100
 
 
 def _run_with_a_storage_thread(calls) -> None:
@@ -698,30 +726,28 @@ def _run_with_a_storage_thread(calls) -> None:
 
 @pytest.mark.django_db(transaction=True)
 def test_clients_sharing_a_database_share_one_cap_without_redis(fake_tmdb):
-    fake_tmdb.max_rps = 100
+    fake_tmdb.max_rps = round(100 * FAKE_CAP_ROOM)
+    starts: list[float] = []
     # Two clients with their own in-process limiters stand in for two gunicorn workers.
     workers = [
         TMDBClient(
             api_key=FAKE_API_KEY,
             api_url=fake_tmdb.url,
-            max_rps=100,
             cache_alias=None,
-            pace_database="default",
+            rate_limiter=RecordingLimiter(100, cache_alias=None, database="default", starts=starts),
         )
         for _ in range(2)
     ]
     calls = [partial(workers[i % 2].search, f"Film {i}") for i in range(120)]
-    started = time.monotonic()
 
     _run_with_a_storage_thread(calls)
 
-    elapsed = time.monotonic() - started
     for worker in workers:
         worker.close()
-    assert fake_tmdb.rate_limited_count == 0
-    assert fake_tmdb.request_count == 120
+    assert fake_tmdb.request_count == len(starts) == 120
     # Each limiter alone would allow 100 per second; together they kept to one budget.
-    assert elapsed >= 119 / 100
+    assert busiest_second(starts) <= 100
+    assert max(starts) - min(starts) >= 119 / 100
     assert CatalogPace.objects.get().next_slot > 0
 
 
