@@ -8,7 +8,6 @@ from imports import prime_images
 from rankings.catalog import CatalogMovie
 from rankings.titles import normalize_title
 
-
 # Longer than a match request (its budget, and its grace when TMDB is slow).
 MATCHING_PAGE_SILENCE = timedelta(seconds=15)
 

@@ -24,7 +24,6 @@ from rankings.offline import OfflineCatalog
 from rankings.templatetags.films import day
 from rankings.views import csv_safe
 
-
 # The pause between one match request's answer and the next POST of its lane.
 MATCH_POST_DELAY_MS = 50
 

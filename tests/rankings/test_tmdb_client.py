@@ -776,7 +776,8 @@ class _StallingClock:
     """A clock whose sleeps overrun by the given seconds, one sleep after another."""
 
     def __init__(self, overruns: list[float]):
-        self.now, self.overruns, self.sleeps = 100.0, overruns, []
+        self.now, self.overruns = 100.0, overruns
+        self.sleeps: list[float] = []
 
     def __call__(self) -> float:
         return self.now
