@@ -102,8 +102,9 @@ class RateLimiter:
 
     HEADROOM = 0.97
     # Every request leaves within this of its slot (see `wait`), so any second holds at most
-    # one more than max_rps × HEADROOM × (1 + LATE_SECONDS) starts: 40 at 40 per second.
-    LATE_SECONDS = 0.01
+    # one start more than max_rps × HEADROOM × (1 + LATE_SECONDS): 40 at 40 per second, with
+    # 10 ms to spare for the network.
+    LATE_SECONDS = 0.02
     RESLOTS = 3
     # A wait limit that never refuses, in the database's arithmetic.
     FOREVER = 1e9
@@ -157,26 +158,35 @@ class RateLimiter:
         """Sleep until this caller's slot; False, at once and taking no slot, if that is more
         than `max_wait` seconds away.
 
-        A caller that wakes more than LATE_SECONDS after its slot (the process stalled: a
-        busy CPU, a long pause of the GIL) does not go then: it would crowd the requests of
-        the slots after its own into one instant, and TMDB counts a burst like that against
-        its cap. It takes a new slot instead, up to RESLOTS times.
+        Every request leaves within LATE_SECONDS of its slot, never before it. The slot is
+        known on this process's clock only between two bounds (when the reservation was sent
+        and when its answer was read: Redis's or the database's clock set it in between), so
+        the caller sleeps to the later one and reckons its lateness from the earlier; when
+        the reservation itself took longer than LATE_SECONDS (a database lock), from the
+        later one. A caller late by more (the process stalled: a busy CPU, a long pause of the
+        GIL) does not go then: it would crowd the requests of the slots after its own into one
+        instant, and TMDB counts a burst like that against its cap. It takes a new slot
+        instead, up to RESLOTS times.
         """
         give_up_at = None if max_wait is None else self._clock() + max_wait
-        for _ in range(self.RESLOTS + 1):
-            due = self._reserve(None if give_up_at is None else give_up_at - self._clock())
-            if due == math.inf:
+        for attempt in range(self.RESLOTS + 1):
+            left = None if give_up_at is None else give_up_at - self._clock()
+            if left is not None and left < 0:
                 return False
-            if (pause := due - self._clock()) > 0:
+            earliest, latest = self._reserve(left)
+            if earliest == math.inf:
+                return False
+            if (pause := latest - self._clock()) > 0:
                 self._sleep(pause)
-            if (late := self._clock() - due) <= self.LATE_SECONDS:
+            known_at = earliest if latest - earliest <= self.LATE_SECONDS else latest
+            if (late := self._clock() - known_at) <= self.LATE_SECONDS or attempt == self.RESLOTS:
                 break
-            logger.debug("Woke %.0f ms after the TMDB slot; taking another", 1000 * late)
+            logger.debug("Left %.0f ms after the TMDB slot; taking another", 1000 * late)
         return True
 
-    def _reserve(self, max_wait: float | None) -> float:
-        """When this caller's slot is, on `self._clock`; infinity if it would wait longer
-        than `max_wait` (no slot taken)."""
+    def _reserve(self, max_wait: float | None) -> tuple[float, float]:
+        """The earliest and the latest time this caller's slot can be, on `self._clock`;
+        infinity if it would wait longer than `max_wait` (no slot taken)."""
         due = self._reserve_in_redis(max_wait)
         if due is None:
             due = self._reserve_in_database(max_wait)
@@ -224,16 +234,16 @@ class RateLimiter:
             row = cursor.fetchone()
         return float(row[0]) if row else 0.0
 
-    def _reserve_here(self, max_wait: float | None) -> float:
+    def _reserve_here(self, max_wait: float | None) -> tuple[float, float]:
         with self._lock:
             now = self._clock()
             slot = max(now, self._next_slot)
             if max_wait is not None and slot - now > max_wait:
-                return math.inf
+                return _REFUSED
             self._next_slot = slot + self.interval
-        return slot
+        return slot, slot
 
-    def _reserve_in_database(self, max_wait: float | None) -> float | None:
+    def _reserve_in_database(self, max_wait: float | None) -> tuple[float, float] | None:
         if self.database is None:
             return None
         try:
@@ -251,7 +261,7 @@ class RateLimiter:
             self._database_failing = False
         return due
 
-    def _database_slot(self, max_wait: float | None) -> float | None:
+    def _database_slot(self, max_wait: float | None) -> tuple[float, float] | None:
         from django.db import connections
 
         from rankings.models import CatalogPace
@@ -269,8 +279,8 @@ class RateLimiter:
         )
         limit = self.FOREVER if max_wait is None else max_wait
         with connection.cursor() as cursor:
-            # Reckoned from here, on the thread that runs the query: the errand may have
-            # waited for the storage thread, and its answer may wait for the caller's thread.
+            # Timed here, on the thread that runs the query: the errand may have waited for
+            # the storage thread; the caller's own wait for the answer shows as lateness.
             asked = self._clock()
             cursor.execute(sql, [self.interval, limit, self.interval])
             row = cursor.fetchone()
@@ -279,14 +289,15 @@ class RateLimiter:
                 # since), or the row is missing: first use, or a test database flushed since.
                 cursor.execute(f"SELECT 1 FROM {table} WHERE id = 1")
                 if cursor.fetchone():
-                    return math.inf
+                    return _REFUSED
                 CatalogPace.objects.using(self.database).get_or_create(pk=1)
                 asked = self._clock()
                 cursor.execute(sql, [self.interval, limit, self.interval])
                 row = cursor.fetchone()
-        return asked + float(row[0])
+            answered = self._clock()
+        return asked + float(row[0]), answered + float(row[0])
 
-    def _reserve_in_redis(self, max_wait: float | None) -> float | None:
+    def _reserve_in_redis(self, max_wait: float | None) -> tuple[float, float] | None:
         if self.cache_alias is None:
             return None
         try:
@@ -299,10 +310,9 @@ class RateLimiter:
             micros = math.ceil(self.interval * 1_000_000)
             limit = -1 if max_wait is None else max(0, math.floor(max_wait * 1_000_000))
             script = client.register_script(self._SCRIPT)
-            # The script runs a fraction of a millisecond after this; the reply may take
-            # longer to be read (a thread waits for the GIL), so the slot is reckoned from here.
             asked = self._clock()
             waited = int(script(keys=[key], args=[micros, limit]))
+            answered = self._clock()
         except Exception as exc:
             if not self._redis_failing:
                 logger.warning(
@@ -315,8 +325,12 @@ class RateLimiter:
             logger.info("Redis rate limiter is back")
             self._redis_failing = False
         if 0 <= limit < waited:
-            return math.inf
-        return asked + waited / 1_000_000
+            return _REFUSED
+        return asked + waited / 1_000_000, answered + waited / 1_000_000
+
+
+# What a reservation answers when the slot lies beyond the caller's limit on its wait.
+_REFUSED = (math.inf, math.inf)
 
 
 class MalformedAnswer(CatalogUnavailable):
@@ -532,6 +546,11 @@ class TMDBClient:
         """Seconds a request asked for now would wait for its turn under the rate limit, for
         every process sharing it: other people's imports."""
         return self._limiter.backlog()
+
+    @property
+    def requests_per_second(self) -> float:
+        """How many requests the rate limit lets start each second (a little under the cap)."""
+        return 1 / self._limiter.interval
 
     def close(self) -> None:
         if self._owns_http:

@@ -815,6 +815,7 @@ def test_a_caller_who_would_wait_too_long_takes_no_slot():
     queued = limiter.backlog()
 
     assert limiter.wait(max_wait=0.5) is False
+    assert limiter.wait(max_wait=-0.01) is False
     assert limiter.backlog() == pytest.approx(queued)
     assert limiter.wait(max_wait=queued + 0.01) is True
     assert limiter.backlog() == pytest.approx(queued + 1 / RateLimiter.HEADROOM)
@@ -846,6 +847,8 @@ def test_a_caller_refused_by_the_redis_shared_limiter_takes_no_slot(settings):
         }
     }
     limiter = RateLimiter(1, sleep=lambda seconds: None)
+    # Even with nobody queued, a caller whose time to start is over does not go.
+    out_of_time = limiter.wait(max_wait=-0.01)
     limiter.wait()
     limiter.wait()
     queued = limiter.backlog()
@@ -856,7 +859,7 @@ def test_a_caller_refused_by_the_redis_shared_limiter_takes_no_slot(settings):
     after_grant = limiter.backlog()
     redis = caches["default"]._cache.get_client(write=True)
     redis.delete(*redis.scan_iter(match=f"{prefix}:*"))
-    assert refused is False
+    assert out_of_time is False and refused is False
     # Redis's clock runs on between the calls: the backlog only shrinks while nothing is taken.
     assert after_refusal <= queued
     assert granted is True
