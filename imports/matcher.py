@@ -205,11 +205,11 @@ def match_batch(
             # requests already queued for it (other people's imports): the request keeps
             # TMDB busy to the end of its time box without running far past it. Cached
             # titles take no time, so the loop simply claims again.
-            titles = settings.TMDB_MAX_RPS * (remaining - _backlog(catalog)) / cost.per_title
+            titles = _rate(catalog) * (remaining - _backlog(catalog)) / cost.per_title
             items = _claim(session, max(1, round(titles)))
             if not items:
-                if wait_for_others:
-                    _wait_for_other_claims(session, deadline)
+                if wait_for_others and _wait_for_other_claims(session, deadline):
+                    continue
                 break
             try:
                 _match_items(session, catalog, items, ranked, cost)
@@ -230,9 +230,22 @@ def _backlog(catalog: Catalog) -> float:
     return catalog.backlog() if hasattr(catalog, "backlog") else 0.0
 
 
-def _wait_for_other_claims(session: ImportSession, deadline: float) -> None:
-    while time.monotonic() < deadline and session.items.to_match().exists():
+def _rate(catalog: Catalog) -> float:
+    """Requests a second the catalog lets start (TMDB: its rate limit's pace)."""
+    return getattr(catalog, "requests_per_second", settings.TMDB_MAX_RPS)
+
+
+def _wait_for_other_claims(session: ImportSession, deadline: float) -> bool:
+    """Wait, until `deadline`, while other requests hold every title left; True when some
+    came free to claim (a request let them go), False when none is left or time is up."""
+    while time.monotonic() < deadline:
+        left = session.items.to_match()
+        if not left.exists():
+            return False
+        if left.unclaimed(timezone.now()).exists():
+            return True
         time.sleep(OTHER_CLAIMS_POLL_SECONDS)
+    return False
 
 
 class _RequestCost:

@@ -93,6 +93,11 @@ class ImportSession(models.Model):
         """The extras not brought back, with their index in `extras`."""
         return [(index, extra) for index, extra in enumerate(self.extras) if not extra.get("item")]
 
+    @property
+    def matching_runs(self) -> bool:
+        """Matching is under way, not paused by a catalog failure."""
+        return self.status == self.Status.MATCHING and not self.matching_error
+
     def touch(self) -> None:
         """Slide the expiry: a session lives TTL minutes after the last action."""
         now = timezone.now()

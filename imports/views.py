@@ -182,8 +182,9 @@ def _render_stage(
     context = _stage_context(session, **extra)
     if request.htmx:
         return render(request, "imports/wizard.html#stage", context, status=status)
-    # With a rate-limited catalog the page matches in two lanes (see `match_helper`).
-    if session.status == ImportSession.Status.MATCHING and hasattr(get_catalog(), "backlog"):
+    # With a rate-limited catalog the page matches in two lanes (see `match_helper`); while
+    # matching is paused, the first lane alone retries.
+    if session.matching_runs and hasattr(get_catalog(), "backlog"):
         context["helper_delay"] = f"{round(matcher.MATCH_BUDGET_SECONDS * 500)}ms"
     return render(request, "imports/wizard.html", context, status=status)
 
@@ -244,11 +245,11 @@ def match_helper(request: HtmxHttpRequest, pk: int):
     if not request.htmx:
         return redirect("imports:wizard", pk=session.pk)
     alone = not ImportSession.objects.matching_now().exclude(pk=session.pk).exists()
-    if session.status == ImportSession.Status.MATCHING and not session.is_expired and alone:
+    if session.matching_runs and not session.is_expired and alone:
         matcher.match_batch(session=session, catalog=get_catalog(), wait_for_others=False)
         session.touch()
         unclaimed = session.items.to_match().unclaimed(timezone.now())
-        if not session.matching_error and unclaimed.exists():
+        if session.matching_runs and unclaimed.exists():
             context = {"session": session, "helper_delay": f"{MATCH_POST_DELAY_MS}ms"}
             return render(request, "imports/wizard.html#matching-helper", context)
     return HttpResponse("")

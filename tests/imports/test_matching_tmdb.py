@@ -81,10 +81,10 @@ def tmdb(catalog, fake_tmdb):
 
 
 @pytest.fixture
-def small_batches(settings, monkeypatch):
-    """A few titles a request, so an import of a dozen takes several requests."""
-    settings.TMDB_MAX_RPS = 10
-    monkeypatch.setattr(matcher, "MATCH_BUDGET_SECONDS", 0.2)
+def small_batches(monkeypatch):
+    """A few titles a request, so an import of a dozen takes several requests: at the
+    catalog's 40 requests a second, two in 50 ms."""
+    monkeypatch.setattr(matcher, "MATCH_BUDGET_SECONDS", 0.05)
 
 
 def _import(client, user, titles=TITLES) -> ImportSession:
@@ -330,19 +330,20 @@ def test_a_localized_import_claims_titles_for_two_searches_each(
     alice, tmdb, catalog, settings, monkeypatch
 ):
     settings.TMDB_MAX_RPS = 10
+    slow = TMDBClient.from_settings(sleep=lambda seconds: None, timeout=0.5)
     rows = "".join(f'2025-01-{day:02d},Film,"{title}",\n' for day, title in enumerate(TITLES, 1))
     upload(_client(alice), f"Datum angesehen,Typ,Titel,Folge\n{rows}".encode())
     session = ImportSession.objects.get(user=alice, status="matching", language="de")
     searching, answer = threading.Event(), threading.Event()
-    search = catalog.search
+    search = slow.search
 
     def held_search(title, year=None, *, language=None):
         searching.set()
         assert answer.wait(5)
         return search(title, year, language=language)
 
-    monkeypatch.setattr(catalog, "search", held_search)
-    batch = threading.Thread(target=_match_batch_in_thread, args=(session, catalog, 1.0))
+    monkeypatch.setattr(slow, "search", held_search)
+    batch = threading.Thread(target=_match_batch_in_thread, args=(session, slow, 1.0))
     batch.start()
     try:
         assert searching.wait(5), "the batch never searched"
@@ -351,7 +352,9 @@ def test_a_localized_import_claims_titles_for_two_searches_each(
         answer.set()
         batch.join(10)
 
-    assert claimed == 5  # 10 requests a second for 1 s, two per title
+    slow.close()
+    # 10 requests a second (9.7 with the limiter's headroom) for 1 s, two per title.
+    assert claimed == 5
 
 
 def test_the_cards_search_finds_a_film_by_its_localized_title(alice_client, alice, tmdb):
@@ -693,3 +696,34 @@ def test_a_request_whose_last_titles_another_holds_ends_matching_once_they_are_s
     assert session.status == "reviewing"
     assert time.monotonic() - started < matcher.MATCH_BUDGET_SECONDS
     assert "Matching progress" not in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_request_waiting_on_another_takes_over_the_titles_it_lets_go(alice, tmdb):
+    session = _import(_client(alice), alice)
+    session.items.update(claimed_until=timezone.now() + timedelta(seconds=30))
+
+    def the_other_request_gives_up():
+        time.sleep(0.3)
+        session.items.update(claimed_until=None)
+        connections.close_all()
+
+    other = threading.Thread(target=the_other_request_gives_up)
+    other.start()
+    _post(_client(alice), session)
+    other.join()
+
+    assert session.status == "reviewing"
+    _assert_matching_finished(session)
+    assert _searches(tmdb) == Counter(TITLES)
+
+
+def test_while_matching_is_paused_the_second_lane_neither_shows_nor_matches(alice, tmdb):
+    session = _import(_client(alice), alice)
+    ImportSession.objects.filter(pk=session.pk).update(matching_error="TMDB is not responding.")
+
+    page = _client(alice).get(f"/settings/import/{session.pk}/").content.decode()
+    answer = _helper(_client(alice), session)
+
+    assert "matching-helper" not in page and PAUSED in page
+    assert answer.content == b"" and tmdb.request_count == 0
