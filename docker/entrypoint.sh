@@ -40,14 +40,16 @@ python manage.py createcachetable
 
 bind="${BIND_ADDRESS:-0.0.0.0}:${PORT:-8000}"
 workers="${WEB_CONCURRENCY:-2}"
+threads="${GUNICORN_THREADS:-8}"
 timeout="${GUNICORN_TIMEOUT:-60}"
-log "starting gunicorn on ${bind} with ${workers} workers, ${timeout} s timeout"
+log "starting gunicorn on ${bind} with ${workers} workers × ${threads} threads, ${timeout} s timeout"
 # Heartbeat files in /dev/shm: on a container's overlay filesystem they can stall workers.
 # No control socket: by default it lives in $HOME, which the image's user does not have, and
 # two instances on one machine (CI beside a developer's) would fight over the same path.
 exec gunicorn movieranking.wsgi \
     --bind "${bind}" \
     --workers "${workers}" \
+    --threads "${threads}" \
     --timeout "${timeout}" \
     --worker-tmp-dir /dev/shm \
     --no-control-socket \
