@@ -254,7 +254,8 @@ def match_through_the_wizard(user, session, tmdb, titles: list[str], language: s
     print(f"  floor {searches} / {MAX_RPS}            {floor:6.2f} s")
     print(f"  ratio                       {wall / floor:6.3f}     (target ≤ 1.10)")
     pace = searches / (MAX_RPS * RateLimiter.HEADROOM)
-    print(f"  client's own pace (95%)     {pace:6.2f} s   (ratio {pace / floor:.3f})")
+    share = f"{RateLimiter.HEADROOM:.0%}"
+    print(f"  client's own pace ({share})     {pace:6.2f} s   (ratio {pace / floor:.3f})")
     print(f"  requests to TMDB            {tmdb.request_count:6d}     ({FILMS} titles)")
     print(f"  429s received               {tmdb.rate_limited_count:6d}     (target 0)")
     print(
