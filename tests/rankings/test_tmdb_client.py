@@ -675,9 +675,12 @@ def test_ten_threads_never_exceed_the_requests_per_second_cap(fake_tmdb):
     assert max(starts) - min(starts) < 149 / (100 * RateLimiter.HEADROOM) + 0.5
 
 
-@pytest.mark.skipif(not redis_available(), reason="needs Redis on 127.0.0.1:6379")
-def test_clients_sharing_a_redis_cache_share_one_cap(settings, fake_tmdb):
-    # A prefix of its own keeps parallel test runs from sharing cached results or the slot.
+@pytest.fixture
+def redis_cache(settings):
+    """Redis as the default cache, under a prefix of its own (so parallel test runs share
+    neither cached results nor the pacer's slot), emptied afterwards."""
+    if not redis_available():
+        pytest.skip("needs Redis on 127.0.0.1:6379")
     prefix = f"test-{uuid.uuid4().hex}"
     settings.CACHES = {
         "default": {
@@ -686,6 +689,13 @@ def test_clients_sharing_a_redis_cache_share_one_cap(settings, fake_tmdb):
             "KEY_PREFIX": prefix,
         }
     }
+    yield
+    redis = caches["default"]._cache.get_client(write=True)
+    redis.delete(*redis.scan_iter(match=f"{prefix}:*"))
+
+
+@pytest.mark.usefixtures("redis_cache")
+def test_clients_sharing_a_redis_cache_share_one_cap(fake_tmdb):
     fake_tmdb.max_rps = round(100 * FAKE_CAP_ROOM)
     starts: list[float] = []
     # Two clients with their own in-process limiters stand in for two gunicorn workers.
@@ -703,8 +713,6 @@ def test_clients_sharing_a_redis_cache_share_one_cap(settings, fake_tmdb):
 
     for worker in workers:
         worker.close()
-    redis = caches["default"]._cache.get_client(write=True)
-    redis.delete(*redis.scan_iter(match=f"{prefix}:*"))
     assert fake_tmdb.request_count == len(starts) == 120
     # Each limiter alone would allow 100 per second; together they kept to one budget.
     assert busiest_second(starts) <= 100
@@ -836,16 +844,8 @@ def test_a_caller_refused_by_the_database_shared_limiter_takes_no_slot():
     )
 
 
-@pytest.mark.skipif(not redis_available(), reason="needs Redis on 127.0.0.1:6379")
-def test_a_caller_refused_by_the_redis_shared_limiter_takes_no_slot(settings):
-    prefix = f"test-{uuid.uuid4().hex}"
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_TEST_URL,
-            "KEY_PREFIX": prefix,
-        }
-    }
+@pytest.mark.usefixtures("redis_cache")
+def test_a_caller_refused_by_the_redis_shared_limiter_takes_no_slot():
     limiter = RateLimiter(1, sleep=lambda seconds: None)
     # Even with nobody queued, a caller whose time to start is over does not go.
     out_of_time = limiter.wait(max_wait=-0.01)
@@ -857,8 +857,6 @@ def test_a_caller_refused_by_the_redis_shared_limiter_takes_no_slot(settings):
     after_refusal = limiter.backlog()
     granted = limiter.wait(max_wait=5)
     after_grant = limiter.backlog()
-    redis = caches["default"]._cache.get_client(write=True)
-    redis.delete(*redis.scan_iter(match=f"{prefix}:*"))
     assert out_of_time is False and refused is False
     # Redis's clock runs on between the calls: the backlog only shrinks while nothing is taken.
     assert after_refusal <= queued
