@@ -23,7 +23,6 @@ _ROMAN = {
 }
 _NON_WORD = re.compile(r"[^\w]+")
 _WORD = re.compile(r"[^\W\d_]+")
-_SPACES = re.compile(r"\s+")
 
 
 # Every distinct title of an upload is folded, so its cost per character counts: removing each
@@ -43,7 +42,8 @@ def fold(text: str) -> str:
         else:
             text = "".join(ch for ch in text if not unicodedata.combining(ch))
     text = text.casefold().replace("&", " and ").replace("'", "").replace("\u2019", "")
-    return _SPACES.sub(" ", _NON_WORD.sub(" ", text).replace("_", " ")).strip()
+    # str.split folds the runs of spaces several times faster than a regular expression.
+    return " ".join(_NON_WORD.sub(" ", text).replace("_", " ").split())
 
 
 def normalize_title(title: str) -> str:

@@ -94,6 +94,7 @@ _SPACED_EXTRA_LABELS = tuple(
 )
 # Chinese and Japanese titles join a label without a space ("流浪地球2花絮").
 _CJK_EXTRA_LABELS = tuple(label for label in _EXTRA_LABELS if label[0] >= "\u3000")
+_LONGEST_LABEL = max(map(len, _EXTRA_LABELS))
 _LABEL_PARTS = re.compile(r"\s*[:：(（]\s*|\s+[\-\u2013\u2014]\s+")
 # Words after a legacy `Episode-Show` title that name a series without a season number.
 _SERIES_ENDINGS = (
@@ -274,10 +275,27 @@ def is_extra_label(clean: str) -> bool:
     text = clean.strip(EDGES + ")）").casefold()
     if text in _EXTRA_LABELS:
         return True
-    parts = _LABEL_PARTS.split(text)
-    if len(parts) > 1 and (parts[0] in _EXTRA_LABELS or parts[-1] in _EXTRA_LABELS):
+    first, last = _end_parts(text)
+    if first in _EXTRA_LABELS or last in _EXTRA_LABELS:
         return True
     return text.endswith(_SPACED_EXTRA_LABELS) or text.endswith(_CJK_EXTRA_LABELS)
+
+
+def _end_parts(text: str) -> tuple[str, str]:
+    """The parts of a title before its first label separator and after its last one (the
+    whole title for both without one).
+
+    A label is short, so only the ends of a long title are searched: every title of an upload
+    is tested, and splitting 1,000 characters at each separator took 70 µs a title.
+    """
+    window = _LONGEST_LABEL + 8
+    if len(text) <= 4 * window:
+        parts = _LABEL_PARTS.split(text)
+        return parts[0], parts[-1]
+    head = _LABEL_PARTS.search(text, 0, window)
+    tail_at = len(text) - window
+    ends = [m.end() for m in _LABEL_PARTS.finditer(text, tail_at)]
+    return (text[: head.start()] if head else text, text[ends[-1] :] if ends else text)
 
 
 def show_split(title: str) -> tuple[str, str] | None:

@@ -296,3 +296,47 @@ def test_dropping_extras_never_drops_a_row_typed_movie_without_a_label(films, ex
     assert history.movie_rows == len(films)
     assert history.extra_rows == len(extras)
     assert history.episode_rows == 0
+
+
+def _extra_label_by_splitting(clean: str) -> bool:
+    """`is_extra_label` as first written: split the whole title at every separator."""
+    from imports.parsing.titles import (
+        _CJK_EXTRA_LABELS,
+        _EXTRA_LABELS,
+        _LABEL_PARTS,
+        _SPACED_EXTRA_LABELS,
+        EDGES,
+    )
+
+    text = clean.strip(EDGES + ")）").casefold()
+    parts = _LABEL_PARTS.split(text)
+    return (
+        text in _EXTRA_LABELS
+        or (len(parts) > 1 and (parts[0] in _EXTRA_LABELS or parts[-1] in _EXTRA_LABELS))
+        or text.endswith(_SPACED_EXTRA_LABELS)
+        or text.endswith(_CJK_EXTRA_LABELS)
+    )
+
+
+LABEL_PIECES = st.sampled_from(
+    ["Trailer", "Making Of", "Behind the Scenes", "予告編", "Bande-annonce", "Recap", "Featurette"]
+)
+TITLE_WORDS = st.sampled_from(["Dune", "Part", "Two", "Amélie", "Trailer Park", "of", "Boys"])
+LABEL_SEPARATORS = st.sampled_from([" ", ": ", " - ", " – ", " (", "：", ") "])
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    pieces=st.lists(
+        st.one_of(LABEL_PIECES, TITLE_WORDS, st.lists(TITLE_WORDS, min_size=20).map(" ".join)),
+        min_size=1,
+        max_size=8,
+    ),
+    separators=st.lists(LABEL_SEPARATORS, min_size=8, max_size=8),
+)
+def test_a_long_title_is_an_extra_exactly_when_splitting_it_whole_says_so(pieces, separators):
+    from imports.parsing.titles import is_extra_label
+
+    title = "".join(p + s for p, s in zip(pieces, separators, strict=False)).strip()
+
+    assert is_extra_label(title) == _extra_label_by_splitting(title)
