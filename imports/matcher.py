@@ -120,7 +120,7 @@ def _look_up_all(lookups: Mapping[tuple, Callable[[], Lookup]], found) -> None:
     ten users' imports on four workers used up PostgreSQL's 100).
 
     The first failure stops the lookups not started yet and is raised once those in flight
-    have ended; the searches that succeeded are in the cache by then.
+    have ended and been handed to `found`.
     """
     todo = deque(lookups.items())
     done: queue.SimpleQueue = queue.SimpleQueue()
@@ -165,7 +165,9 @@ def _look_up_all(lookups: Mapping[tuple, Callable[[], Lookup]], found) -> None:
                 elif message[2] is not None:
                     error = error or message[2]
                     stop.set()
-                elif error is None:
+                else:
+                    # An answer that arrives after another lookup failed is still stored:
+                    # its items are this request's, and the next one would only redo it.
                     found(message[0], message[1])
         finally:
             stop.set()

@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from imports import matcher, views
 from imports.models import ImportItem, ImportSession
-from rankings.catalog import BadCredentials, RateLimited
+from rankings.catalog import BadCredentials, CatalogUnavailable, RateLimited
 from rankings.tmdb import TMDBClient
 from tests.factories import RankingFactory
 from tests.imports.conftest import upload, v3_file
@@ -392,6 +392,20 @@ def searches_by_tab(catalog, monkeypatch) -> dict[str, list[str]]:
     return searched
 
 
+@pytest.fixture
+def matched_by_tab(monkeypatch) -> dict[str, list[str]]:
+    """The titles each tab's requests stored a match for."""
+    matched: dict[str, list[str]] = defaultdict(list)
+    store = matcher._store_matches
+
+    def recording_store(session, arrived, ranked):
+        matched[_tab.get()].extend(item.prime_title for item, _ in arrived)
+        return store(session, arrived, ranked)
+
+    monkeypatch.setattr(matcher, "_store_matches", recording_store)
+    return matched
+
+
 def _in_tab(name: str, client, pk: int) -> None:
     _tab.set(name)
     _post_in_thread(client, pk)
@@ -461,7 +475,7 @@ def test_a_match_request_made_while_another_waits_for_tmdb_takes_other_items(
 
 @pytest.mark.django_db(transaction=True)
 def test_two_match_requests_at_the_same_instant_never_take_the_same_item(
-    alice, tmdb, small_batches, searches_by_tab, shared_database, database_cache
+    alice, tmdb, small_batches, matched_by_tab, shared_database, database_cache
 ):
     tmdb.latency = 0.05
     session = _import(_client(alice), alice)
@@ -489,11 +503,39 @@ def test_two_match_requests_at_the_same_instant_never_take_the_same_item(
         thread.join(30)
 
     assert not errors
-    first, second = searches_by_tab["tab-1"], searches_by_tab["tab-2"]
+    # A title whose lookup a tab could not start in time (a busy machine) is left for the
+    # other: each is matched by one tab, and searched on TMDB once.
+    first, second = matched_by_tab["tab-1"], matched_by_tab["tab-2"]
     assert first and second and not set(first) & set(second)
     assert sorted(first + second) == sorted(TITLES)
     _assert_matching_finished(session)
     assert _searches(tmdb) == Counter(TITLES)
+
+
+def test_an_answer_arriving_after_another_title_failed_is_stored_not_searched_again(
+    alice_client, alice, tmdb, catalog, monkeypatch
+):
+    session = _import(alice_client, alice, ["Fury", "Gravity"])
+    gravity_failed = threading.Event()
+    search = catalog.search
+
+    def search_failing_gravity_while_fury_is_on_its_way(title, year=None, *, language=None):
+        if title == "Gravity":
+            gravity_failed.set()
+            raise CatalogUnavailable("TMDB is not responding (answered 503).")
+        assert gravity_failed.wait(5)
+        return search(title, year, language=language)
+
+    monkeypatch.setattr(catalog, "search", search_failing_gravity_while_fury_is_on_its_way)
+    page = _post(alice_client, session)
+
+    assert f"{PAUSED} TMDB is not responding (answered 503)." in page
+    assert list(session.items.to_match().values_list("prime_title", flat=True)) == ["Gravity"]
+    assert session.items.get(prime_title="Fury").match_status == "matched"
+    monkeypatch.setattr(catalog, "search", search)
+    _match_all(alice_client, session)
+    _assert_matching_finished(session)
+    assert _searches(tmdb) == Counter(["Fury", "Gravity"])
 
 
 @pytest.mark.django_db(transaction=True)
