@@ -272,7 +272,7 @@ class ImportItem(models.Model):
 
     @property
     def memory_key(self) -> str:
-        return memory_key(gti=self.gti, clean_title=self.clean_title)
+        return memory_key(gti=self.gti, normalized_title=normalize_title(self.clean_title))
 
     @property
     def is_reviewable(self) -> bool:
@@ -329,9 +329,9 @@ def snapshot_to_movie(snapshot: dict) -> CatalogMovie:
     return CatalogMovie(**values)
 
 
-def memory_key(*, gti: str, clean_title: str) -> str:
+def memory_key(*, gti: str, normalized_title: str) -> str:
     """What identifies a Prime title across imports: its GTI, else its normalised title."""
-    return f"gti:{gti}" if gti else f"title:{normalize_title(clean_title)}"[:200]
+    return f"gti:{gti}" if gti else f"title:{normalized_title}"[:200]
 
 
 class RememberedDecision(models.Model):

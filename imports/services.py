@@ -110,7 +110,7 @@ def create_session(*, user, file_name: str, history: History) -> ImportSession:
     memories = {m.key: m for m in RememberedDecision.objects.filter(user=user)}
     review, skipped, already_ranked = [], [], 0
     for movie in history.movies:
-        memory = memories.get(memory_key(gti=movie.gti, clean_title=movie.clean_title))
+        memory = memories.get(memory_key(gti=movie.gti, normalized_title=movie.normalized_title))
         if memory and memory.kind == RememberedDecision.Kind.SKIPPED:
             skipped.append(movie)
         elif memory and memory.film:
@@ -119,7 +119,7 @@ def create_session(*, user, file_name: str, history: History) -> ImportSession:
                 already_ranked += 1
             else:
                 review.append((movie, values))
-        elif normalize_title(movie.clean_title) in titles:
+        elif movie.normalized_title in titles:
             already_ranked += 1
         else:
             review.append((movie, {}))

@@ -51,6 +51,9 @@ class PrimeMovie:
 
     title: str
     clean_title: str
+    # normalize_title(clean_title), worked out once while reading: a 10 MB upload can hold
+    # thousands of 1,000-character titles, and storing the session needs it again.
+    normalized_title: str
     year_hint: int | None
     watched: tuple[datetime, ...]
     last_watched: datetime | None
@@ -135,6 +138,7 @@ def read_history(
 
 _NEVER = datetime.min.replace(tzinfo=UTC)
 _Entry = tuple[datetime, str, str, str]  # when, title, image, gti
+_Title = tuple[str, int | None, str]  # clean title, year hint, normalised clean title
 
 
 class _Items:
@@ -176,8 +180,8 @@ class _Items:
             owner[gti] = item
         self._entries[item].append(entry)
 
-    def movies(self, language: str, grammar: Grammar) -> list[PrimeMovie]:
-        movies = [_movie(entries, language, grammar) for entries in self._entries if entries]
+    def movies(self, language: str, titles: dict[str, _Title]) -> list[PrimeMovie]:
+        movies = [_movie(entries, language, titles) for entries in self._entries if entries]
         movies.sort(key=lambda m: (m.clean_title.casefold(), m.title, m.gti))
         movies.sort(key=lambda m: m.last_watched or _NEVER, reverse=True)
         return movies
@@ -194,7 +198,7 @@ def _summarise(layout: Layout, read: Rows) -> History:
     counts = dict.fromkeys(("movie", "episode", "extra", "live", "unviewed", "duplicate"), 0)
     undated = 0
     seen: set[Row] = set()
-    keys: dict[str, object] = {}
+    titles: dict[str, _Title] = {}
     films, extras = _Items(), _Items()
     for row in read.rows:
         size = len(seen)
@@ -211,17 +215,17 @@ def _summarise(layout: Layout, read: Rows) -> History:
         if when is None:
             undated += 1
         if kind == "movie" or (kind == "extra" and hint != "extra"):
-            key = keys.get(title)
-            if key is None:
+            known = titles.get(title)
+            if known is None:
                 clean, year = grammar.clean(title)
-                key = keys[title] = ("title", normalize_title(clean), year)
+                known = titles[title] = (clean, year, normalize_title(clean))
             entry = (when or _NEVER, title, image, gti)
-            (films if kind == "movie" else extras).add(key, gti, entry)
+            (films if kind == "movie" else extras).add(("title", known[2], known[1]), gti, entry)
     return History(
         format=layout.format,
         format_label=layout.label,
         language=layout.language,
-        movies=films.movies(layout.language, grammar),
+        movies=films.movies(layout.language, titles),
         total_rows=read.records,
         movie_rows=counts["movie"],
         episode_rows=counts["episode"],
@@ -232,7 +236,7 @@ def _summarise(layout: Layout, read: Rows) -> History:
         unreadable_rows=read.unreadable,
         undated_rows=undated,
         date_warning=date_warning,
-        extras=tuple(extras.movies(layout.language, grammar)),
+        extras=tuple(extras.movies(layout.language, titles)),
     )
 
 
@@ -250,14 +254,15 @@ def _classify(title: str, episode: str, hint: str, grammar: Grammar) -> str:
     return "extra" if grammar.is_extra(title) else "movie"
 
 
-def _movie(entries: list[_Entry], language: str, grammar: Grammar) -> PrimeMovie:
+def _movie(entries: list[_Entry], language: str, titles: dict[str, _Title]) -> PrimeMovie:
     # The newest row names the film; ties are broken by content so row order never matters.
     _, title, image, gti = max(entries)
-    clean, year = grammar.clean(title)
+    clean, year, normalized = titles[title]
     watched = tuple(sorted({entry[0] for entry in entries if entry[0] != _NEVER}, reverse=True))
     return PrimeMovie(
         title=title,
         clean_title=clean,
+        normalized_title=normalized,
         year_hint=year,
         watched=watched,
         last_watched=watched[0] if watched else None,

@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from imports.parsing import History, PrimeFileError, clean_title, read_history
+from rankings.titles import normalize_title
 from tests.imports.conftest import v3_file
 
 FAST = settings(max_examples=200, deadline=None)
@@ -89,6 +90,7 @@ def check(history: History) -> None:
     assert latest[: len(dated)] == dated  # undated films come last
     for movie in history.movies:
         assert movie.title and movie.clean_title
+        assert movie.normalized_title == normalize_title(movie.clean_title)
         assert list(movie.watched) == sorted(set(movie.watched), reverse=True)
         assert all(d.tzinfo is UTC for d in movie.watched)
         assert movie.last_watched == (movie.watched[0] if movie.watched else None)
