@@ -222,8 +222,10 @@ def match(request: HtmxHttpRequest, pk: int):
         matcher.match_batch(session=session, catalog=get_catalog())
         session.touch()
         if request.htmx and session.status == ImportSession.Status.MATCHING:
-            # Another request (a second tab) holds every remaining title: ask again in a
-            # second instead of re-posting every 50 ms until it finishes.
+            # Another request (the second lane, a second tab) holds every remaining title: the
+            # page says so, and asks again at once, since the next request waits for them
+            # within its budget and ends matching the moment they are stored (a second's pause
+            # here cost the last lane's tail a whole second).
             waiting = not session.items.to_match().unclaimed(timezone.now()).exists()
             return _render_stage(request, session, waiting=waiting)
     return _after_action(request, session)
