@@ -215,12 +215,12 @@ def _summarise(layout: Layout, read: Rows) -> History:
         if when is None:
             undated += 1
         if kind == "movie" or (kind == "extra" and hint != "extra"):
-            known = titles.get(title)
-            if known is None:
+            if title not in titles:
                 clean, year = grammar.clean(title)
-                known = titles[title] = (clean, year, normalize_title(clean))
+                titles[title] = (clean, year, normalize_title(clean))
+            _, year, normalized = titles[title]
             entry = (when or _NEVER, title, image, gti)
-            (films if kind == "movie" else extras).add(("title", known[2], known[1]), gti, entry)
+            (films if kind == "movie" else extras).add(("title", normalized, year), gti, entry)
     return History(
         format=layout.format,
         format_label=layout.label,
