@@ -56,7 +56,8 @@ def configure(workdir: Path) -> None:
 
 
 def build_session(user, number: int):
-    from imports.models import ImportItem, ImportSession, movie_to_snapshot
+    from imports.models import ImportItem, ImportSession
+    from imports.snapshots import movie_to_snapshot
     from rankings.catalog import CatalogMovie
 
     session = ImportSession.objects.create(user=user, status="reviewing", file_name="bench.csv")

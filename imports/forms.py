@@ -4,7 +4,10 @@ from django import forms
 from django.conf import settings
 from django.utils import timezone
 
+from imports.decisions import Choice
+from imports.models import ImportItem
 from imports.parsing import PrimeFileError, read_history
+from rankings.catalog import CatalogError, get_catalog
 from rankings.forms import RatingForm
 
 
@@ -48,6 +51,10 @@ class AddForm(RatingForm):
 
     EARLIEST_RATED_ON = date(1900, 1, 1)
 
+    def __init__(self, *args, item: ImportItem, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.item = item
+
     def clean_rated_on(self):
         rated_on = self.cleaned_data["rated_on"]
         # A day of slack: the person's today may already be tomorrow on the server's clock.
@@ -56,6 +63,26 @@ class AddForm(RatingForm):
         if rated_on < self.EARLIEST_RATED_ON:
             raise forms.ValidationError("Enter a rating date after 1900.")
         return rated_on
+
+    def clean(self):
+        """The film named by its catalog id: one of the card's, else asked of the catalog
+        (a film found with the card's search). The catalog's refusal is said above the card."""
+        cleaned = super().clean()
+        film_id = cleaned.get("film")
+        if film_id and not self.errors:
+            film = next((c for c in self.item.candidates if c.catalog_id == film_id), None)
+            try:
+                cleaned["film"] = film or get_catalog().get(film_id)
+            except CatalogError as exc:
+                raise forms.ValidationError(exc.message) from exc
+        return cleaned
+
+    def choice(self) -> Choice | None:
+        """What to add, or None while the input is not usable."""
+        if not self.is_valid():
+            return None
+        data = self.cleaned_data
+        return Choice(film=data["film"], rating=data["rating"], rated_on=data["rated_on"])
 
 
 class BulkRatingForm(RatingForm):

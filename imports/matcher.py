@@ -47,8 +47,9 @@ from django.db.models import F
 from django.utils import timezone
 
 from imports.lookup import Lookup, find_match
-from imports.models import ImportItem, ImportSession, movie_to_snapshot
+from imports.models import ImportItem, ImportSession
 from imports.scoring import match
+from imports.snapshots import movie_to_snapshot
 from rankings.catalog import (
     Catalog,
     CatalogError,
@@ -183,6 +184,7 @@ def match_batch(
     wait_for_others: bool = True,
 ) -> None:
     """Match pending items until the time budget is spent. Catalog failures pause matching.
+    An import that is not matching is left as it is; one that is has its expiry slid.
 
     Items are never marked unmatched because the catalog failed: a failing batch releases
     the items it has no results for and records the message, and the next request retries them.
@@ -192,6 +194,8 @@ def match_batch(
     tab), this one waits, within its budget, for them to be stored (`wait_for_others`), so
     that it can end matching the moment they are instead of the page asking again later.
     """
+    if not session.is_matching:
+        return
     budget = MATCH_BUDGET_SECONDS if budget is None else budget
     deadline = time.monotonic() + budget
     ranked = Ranking.objects.for_user(session.user).catalog_ids()
@@ -220,11 +224,13 @@ def match_batch(
             except CatalogError as exc:
                 session.matching_error = exc.message
                 ImportSession.objects.filter(pk=session.pk).update(matching_error=exc.message)
+                session.touch()
                 return
     if session.matching_error:
         session.matching_error = ""
         ImportSession.objects.filter(pk=session.pk).update(matching_error="")
     session.finish_matching_if_done()
+    session.touch()
 
 
 def _backlog(catalog: Catalog) -> float:

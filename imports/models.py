@@ -5,6 +5,7 @@ from django.db import models
 from django.utils import timezone
 
 from imports import prime_images
+from imports.snapshots import snapshot_to_movie
 from rankings.catalog import CatalogMovie
 from rankings.titles import normalize_title
 
@@ -22,6 +23,12 @@ class ImportSessionQuerySet(models.QuerySet):
 
     def expired(self) -> "ImportSessionQuerySet":
         return self.filter(expires_at__lte=timezone.now())
+
+    def retire_expired(self) -> int:
+        """Cancel these imports left in progress past their expiry: they block nothing."""
+        return self.filter(status__in=ImportSession.ACTIVE, expires_at__lte=timezone.now()).update(
+            status=ImportSession.Status.CANCELLED
+        )
 
     def matching_now(self) -> "ImportSessionQuerySet":
         """Imports whose page is matching: each match request touches its import, so one
@@ -98,6 +105,19 @@ class ImportSession(models.Model):
         """Matching is under way, not paused by a catalog failure."""
         return self.status == self.Status.MATCHING and not self.matching_error
 
+    # The lifecycle, in one place: waiting -> matching -> reviewing -> complete (or cancelled),
+    # back to matching when a title is brought back for review, and back to reviewing when an
+    # undo reopens a finished import. These methods are the only writers of `status` after an
+    # import is created; the person's actions (`imports.decisions`, `imports.services`) call
+    # them and views call neither. Each transition is a conditional UPDATE, so two requests
+    # racing over one import move it once.
+
+    def _move(self, from_statuses: tuple[str, ...], to: str) -> bool:
+        moved = ImportSession.objects.filter(pk=self.pk, status__in=from_statuses).update(status=to)
+        if moved:
+            self.status = to
+        return bool(moved)
+
     def touch(self) -> None:
         """Slide the expiry: a session lives TTL minutes after the last action."""
         now = timezone.now()
@@ -105,6 +125,14 @@ class ImportSession(models.Model):
         ImportSession.objects.filter(pk=self.pk).update(
             last_activity=self.last_activity, expires_at=self.expires_at
         )
+
+    def start_matching(self) -> None:
+        """A waiting import replaces the one in progress, which is cancelled."""
+        ImportSession.objects.filter(user_id=self.user_id, status__in=self.ACTIVE).exclude(
+            pk=self.pk
+        ).update(status=self.Status.CANCELLED)
+        self._move((self.Status.WAITING,), self.Status.MATCHING)
+        self.finish_matching_if_done()
 
     def finish_matching_if_done(self) -> None:
         """Move on to the review (or straight to complete) once every item is matched."""
@@ -114,22 +142,39 @@ class ImportSession(models.Model):
                 if self.items.pending_review().exists()
                 else self.Status.COMPLETE
             )
-            ImportSession.objects.filter(pk=self.pk, status=self.Status.MATCHING).update(
-                status=next_status
-            )
+            self._move((self.Status.MATCHING,), next_status)
             self.refresh_from_db()
 
-    def after_decision(self) -> None:
-        """A review decision was made: complete the import if none is left, slide the expiry."""
-        self.complete_if_done()
+    def match_again(self) -> None:
+        """A title came back for review and needs a catalog match first."""
+        self._move((self.Status.REVIEWING, self.Status.COMPLETE), self.Status.MATCHING)
+
+    def settle(self) -> None:
+        """After a person's action: complete the review when no card is left, reopen a
+        finished one when an undo brought a card back, and slide the expiry."""
+        if self.status in (self.Status.REVIEWING, self.Status.COMPLETE):
+            pending = self.items.pending_review().exists()
+            if self.status == self.Status.REVIEWING and not pending:
+                self._move((self.Status.REVIEWING,), self.Status.COMPLETE)
+            elif self.status == self.Status.COMPLETE and pending:
+                self._move((self.Status.COMPLETE,), self.Status.REVIEWING)
         self.touch()
 
-    def complete_if_done(self) -> None:
-        if self.status == self.Status.REVIEWING and not self.items.pending_review().exists():
-            ImportSession.objects.filter(pk=self.pk, status=self.Status.REVIEWING).update(
-                status=self.Status.COMPLETE
-            )
-            self.status = self.Status.COMPLETE
+    @property
+    def is_matching(self) -> bool:
+        return self.status == self.Status.MATCHING
+
+    @property
+    def is_reviewing(self) -> bool:
+        return self.status == self.Status.REVIEWING
+
+    @property
+    def is_complete(self) -> bool:
+        return self.status == self.Status.COMPLETE
+
+    @property
+    def is_waiting(self) -> bool:
+        return self.status == self.Status.WAITING
 
 
 class ImportItemQuerySet(models.QuerySet):
@@ -302,31 +347,6 @@ REVIEWABLE = (
     & models.Q(skipped_before=False)
 )
 PENDING_REVIEW = REVIEWABLE & models.Q(decision=ImportItem.Decision.PENDING)
-
-
-def movie_to_snapshot(movie: CatalogMovie) -> dict:
-    return {
-        "title": movie.title,
-        "year": movie.year,
-        "tmdb_id": movie.tmdb_id,
-        "imdb_id": movie.imdb_id,
-        "original_title": movie.original_title,
-        "release_date": movie.release_date.isoformat() if movie.release_date else None,
-        "overview": movie.overview[:1000],
-        "poster_url": movie.poster_url,
-        "popularity": movie.popularity,
-        "runtime": movie.runtime,
-        "genres": list(movie.genres),
-    }
-
-
-def snapshot_to_movie(snapshot: dict) -> CatalogMovie:
-    values = dict(snapshot)
-    values["release_date"] = (
-        date.fromisoformat(values["release_date"]) if values.get("release_date") else None
-    )
-    values["genres"] = tuple(values.get("genres") or ())
-    return CatalogMovie(**values)
 
 
 def memory_key(*, gti: str, normalized_title: str) -> str:

@@ -3,6 +3,7 @@ from django.urls import path
 from imports import views
 
 app_name = "imports"
+LIST = {"shown_as": "list"}
 
 urlpatterns = [
     path("", views.start, name="start"),
@@ -18,10 +19,11 @@ urlpatterns = [
     path("<int:pk>/list/", views.review_list, name="review_list"),
     path("<int:pk>/list/add-high/", views.add_all_high, name="add_all_high"),
     path("<int:pk>/list/skip-unmatched/", views.skip_all_unmatched, name="skip_all_unmatched"),
-    path("<int:pk>/list/undo/", views.list_undo, name="list_undo"),
-    path("<int:pk>/list/items/<int:item_pk>/rate/", views.row_add, name="row_add"),
-    path("<int:pk>/list/items/<int:item_pk>/skip/", views.row_skip, name="row_skip"),
-    path("<int:pk>/list/items/<int:item_pk>/undo/", views.row_undo, name="row_undo"),
+    # The list takes the card's decisions; only what it shows afterwards differs.
+    path("<int:pk>/list/undo/", views.undo, LIST, name="list_undo"),
+    path("<int:pk>/list/items/<int:item_pk>/rate/", views.add, LIST, name="row_add"),
+    path("<int:pk>/list/items/<int:item_pk>/skip/", views.skip, LIST, name="row_skip"),
+    path("<int:pk>/list/items/<int:item_pk>/undo/", views.undo_item, LIST, name="row_undo"),
     path("<int:pk>/extras/<int:index>/review/", views.review_extra, name="review_extra"),
     path("<int:pk>/items/<int:item_pk>/add/", views.add, name="add"),
     path("<int:pk>/items/<int:item_pk>/skip/", views.skip, name="skip"),

@@ -92,6 +92,8 @@
   document.addEventListener("click", function (event) {
     var opener = event.target.closest ? event.target.closest("[data-dialog]") : null;
     if (opener) {
+      // The button asks the server for a confirmation page without JavaScript; here, the dialog.
+      event.preventDefault();
       var form = opener.form, chosen = form.querySelector('input[name="rating"]:checked');
       var group = form.querySelector("fieldset"), error = form.querySelector(".field-error");
       if (!chosen) {
