@@ -9,6 +9,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Max, Min, Subquery
 from django.utils import timezone
 
+from catalog.interface import CatalogMovie
+from catalog.titles import normalize_title
 from imports.models import (
     ImportItem,
     ImportSession,
@@ -18,9 +20,7 @@ from imports.models import (
     snapshot_to_movie,
 )
 from imports.parsing import History, PrimeMovie
-from rankings.catalog import CatalogMovie
 from rankings.models import Movie, Ranking
-from rankings.titles import normalize_title
 
 # Upload ---------------------------------------------------------------------------------------
 

@@ -12,15 +12,16 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import FormView
 from django_htmx.http import reswap, retarget
 
+from catalog.active import get_catalog
+from catalog.builtin import BuiltinCatalog
+from catalog.interface import CatalogError
 from imports import matcher, services
 from imports.forms import AddForm, BulkRatingForm, UploadForm
 from imports.models import ImportItem, ImportSession, RememberedDecision
 from imports.parsing import LANGUAGE_NAMES
 from movieranking.http import HtmxHttpRequest
-from rankings.catalog import CatalogError, get_catalog
 from rankings.forms import SearchForm
 from rankings.models import Ranking
-from rankings.offline import OfflineCatalog
 from rankings.templatetags.films import day
 from rankings.views import csv_safe
 
@@ -161,7 +162,7 @@ def _summary_context(session: ImportSession) -> dict:
 def _catalog_limits(session: ImportSession) -> dict:
     """What the offline catalog cannot find in this import, said before it disappoints."""
     catalog = get_catalog()
-    if not isinstance(catalog, OfflineCatalog):
+    if not isinstance(catalog, BuiltinCatalog):
         return {}
     context: dict[str, str | int] = {"offline_language": LANGUAGE_NAMES.get(session.language, "")}
     if session.status == ImportSession.Status.COMPLETE:
