@@ -46,6 +46,8 @@ MAX_QUERY_TOKENS = 6
 class BuiltinCatalog:
     # The name its pages have always shown.
     name = "Offline catalog"
+    # No rate limit: nothing ever queues for it.
+    requests_per_second = None
 
     def __init__(self, rows: Sequence[Sequence[str]]):
         """`rows` are the data file's lines split on tabs, in `COLUMNS` order."""
@@ -91,6 +93,9 @@ class BuiltinCatalog:
     def last_year(self) -> int:
         """The newest release year it knows: later films are only found with a TMDB key."""
         return max(self._years, default=0)
+
+    def backlog(self) -> float:
+        return 0.0
 
     def describe(self) -> str:
         return (

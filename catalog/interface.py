@@ -112,6 +112,8 @@ class OutOfTime(CatalogError):
 
 
 class Catalog(Protocol):
+    """What callers may ask of a catalog, whichever one is active: they need nothing else."""
+
     name: str
 
     def search(
@@ -122,4 +124,19 @@ class Catalog(Protocol):
 
     def describe(self) -> str:
         """One line for the UI saying which catalog is active."""
+        ...
+
+    def backlog(self) -> float:
+        """Seconds a request asked for now would wait for its turn under the catalog's rate
+        limit, behind every process sharing it (0.0 without one)."""
+        ...
+
+    @property
+    def requests_per_second(self) -> float | None:
+        """How many requests the catalog lets start each second; None: no rate limit."""
+        ...
+
+    @property
+    def last_year(self) -> int | None:
+        """The newest release year the catalog knows; None for one that follows new films."""
         ...

@@ -96,6 +96,8 @@ class TMDBClient:
     """
 
     name = "TMDB"
+    # It follows new releases.
+    last_year = None
     MAX_CONNECTIONS = 20
     MAX_ATTEMPTS = 3
     MAX_RATE_LIMITED_ATTEMPTS = 5

@@ -191,7 +191,7 @@ def match_batch(
     ranked = Ranking.objects.for_user(session.user).catalog_ids()
     # Titles of a localized file mostly differ from the catalog's: two searches each.
     cost = _RequestCost(expected=2.0 if session.language else 1.0)
-    queued = _backlog(catalog)
+    queued = catalog.backlog()
     # No lookup starts after the budget, or after the first one's turn when other imports
     # queue for longer than that: the request neither sits in the rate limit's queue for the
     # whole grace, nor gives up at once and has the page ask again and again.
@@ -201,7 +201,7 @@ def match_batch(
             # requests already queued for it (other people's imports): the request keeps
             # TMDB busy to the end of its time box without running far past it. Cached
             # titles take no time, so the loop simply claims again.
-            titles = _rate(catalog) * (remaining - _backlog(catalog)) / cost.per_title
+            titles = _rate(catalog) * (remaining - catalog.backlog()) / cost.per_title
             items = _claim(session, max(1, round(titles)))
             if not items:
                 if wait_for_others and _wait_for_other_claims(session, deadline):
@@ -221,14 +221,11 @@ def match_batch(
     session.finish_matching_if_done()
 
 
-def _backlog(catalog: Catalog) -> float:
-    """Seconds of requests queued for the catalog's rate limit (0 without one)."""
-    return catalog.backlog() if hasattr(catalog, "backlog") else 0.0
-
-
 def _rate(catalog: Catalog) -> float:
-    """Requests a second the catalog lets start (TMDB: its rate limit's pace)."""
-    return getattr(catalog, "requests_per_second", settings.TMDB_MAX_RPS)
+    """Requests a second the catalog lets start (TMDB: its rate limit's pace); a catalog
+    without a rate limit is claimed for at TMDB's cap."""
+    rate = catalog.requests_per_second
+    return settings.TMDB_MAX_RPS if rate is None else rate
 
 
 def _wait_for_other_claims(session: ImportSession, deadline: float) -> bool:

@@ -13,7 +13,6 @@ from django.views.generic import FormView
 from django_htmx.http import reswap, retarget
 
 from catalog.active import get_catalog
-from catalog.builtin import BuiltinCatalog
 from catalog.interface import CatalogError
 from imports import matcher, services
 from imports.forms import AddForm, BulkRatingForm, UploadForm
@@ -161,12 +160,11 @@ def _summary_context(session: ImportSession) -> dict:
 
 def _catalog_limits(session: ImportSession) -> dict:
     """What the offline catalog cannot find in this import, said before it disappoints."""
-    catalog = get_catalog()
-    if not isinstance(catalog, BuiltinCatalog):
+    last = get_catalog().last_year
+    if last is None:
         return {}
     context: dict[str, str | int] = {"offline_language": LANGUAGE_NAMES.get(session.language, "")}
     if session.status == ImportSession.Status.COMPLETE:
-        last = catalog.last_year
         # A title's own year, else its first watch: a film watched in 2012 is not from 2015.
         years = (
             hint or min((int(d[:4]) for d in watched), default=0)
@@ -185,7 +183,7 @@ def _render_stage(
         return render(request, "imports/wizard.html#stage", context, status=status)
     # With a rate-limited catalog the page matches in two lanes (see `match_helper`); while
     # matching is paused, the first lane alone retries.
-    if session.matching_runs and hasattr(get_catalog(), "backlog"):
+    if session.matching_runs and get_catalog().requests_per_second is not None:
         context["helper_delay"] = f"{round(matcher.MATCH_BUDGET_SECONDS * 500)}ms"
     return render(request, "imports/wizard.html", context, status=status)
 
