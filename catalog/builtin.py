@@ -53,6 +53,8 @@ class BuiltinCatalog:
         """`rows` are the data file's lines split on tabs, in `COLUMNS` order."""
         self._rows = rows
         self._years = [int(row[2]) for row in rows]
+        # Asked for on every page of an import: the scan over every film is done once.
+        self._last_year = max(self._years, default=0)
         self._positions = {row[0]: position for position, row in enumerate(rows)}
         # Building 17,000 dataclasses up front would double the load time for films nobody
         # looks at, so each is made when first returned.
@@ -92,14 +94,14 @@ class BuiltinCatalog:
     @property
     def last_year(self) -> int:
         """The newest release year it knows: later films are only found with a TMDB key."""
-        return max(self._years, default=0)
+        return self._last_year
 
     def backlog(self) -> float:
         return 0.0
 
     def describe(self) -> str:
         return (
-            f"Offline catalog: {len(self):,} films up to {max(self._years, default=0)}"
+            f"Offline catalog: {len(self):,} films up to {self._last_year}"
             " \u2014 add a TMDB key for everything"
         )
 
