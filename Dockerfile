@@ -23,7 +23,7 @@ COPY . .
 # signs nothing. The code stays root-owned and read-only to the app; only /app/data (SQLite,
 # when used) is writable.
 RUN SECRET_KEY=collectstatic-only-this-key-signs-nothing python manage.py collectstatic --noinput \
-    && python -m compileall -q movieranking rankings imports \
+    && python -m compileall -q movieranking catalog rankings imports \
     && mkdir data \
     && chown movieranking:movieranking data
 

@@ -8,8 +8,8 @@ from datetime import date, datetime
 
 from rapidfuzz import fuzz, utils
 
+from catalog.interface import CatalogMovie
 from imports.scoring import Match, _as_date, _distinct, _release_year, _result
-from rankings.catalog import CatalogMovie
 
 
 def baseline_score(

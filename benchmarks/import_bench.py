@@ -215,8 +215,8 @@ def match_through_the_wizard(user, session, tmdb, titles: list[str], language: s
     from django.db import connections
     from django.test import Client
 
+    from catalog.pacing import RateLimiter
     from imports.models import ImportItem
-    from rankings.tmdb import RateLimiter
 
     clients = [Client(), Client()]
     for client in clients:
@@ -272,7 +272,7 @@ def match_through_the_wizard(user, session, tmdb, titles: list[str], language: s
 
 def uncached_searches(titles: list[str], language: str, tmdb) -> int:
     """Search every title again: the lookup threads must have cached every answer."""
-    from rankings.catalog import get_catalog
+    from catalog.active import get_catalog
 
     before = tmdb.request_count
     for title in titles:
@@ -285,7 +285,7 @@ def uncached_searches(titles: list[str], language: str, tmdb) -> int:
 def search_one_at_a_time(films: list[dict], tmdb) -> None:
     from django.core.cache import cache
 
-    from rankings.tmdb import TMDBClient
+    from catalog.tmdb import TMDBClient
 
     cache.clear()
     tmdb.reset()

@@ -15,12 +15,12 @@ import time
 import zipfile
 from datetime import date, timedelta
 
+from catalog.builtin import BuiltinCatalog
 from rankings.letterboxd import MAX_FILE_BYTES, Entry, csv_files, zip_archive
-from rankings.offline import OfflineCatalog
 
 
 def real_entries(count: int) -> list[Entry]:
-    films = random.Random(3000).sample(list(OfflineCatalog.load()), count)
+    films = random.Random(3000).sample(list(BuiltinCatalog.load()), count)
     return [
         Entry(
             title=film.title,

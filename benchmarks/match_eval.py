@@ -27,10 +27,10 @@ from datetime import datetime
 from pathlib import Path
 
 from benchmarks.baseline import baseline_match
+from catalog.interface import Catalog
 from imports.lookup import find_match
 from imports.parsing.titles import clean_title
 from imports.scoring import Band, Match
-from rankings.catalog import Catalog
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "tests" / "data" / "matching"
 OFFLINE_SET = DATA_DIR / "eval_offline.csv"
@@ -227,9 +227,9 @@ def evaluate(
 
 
 def offline_catalog() -> Catalog:
-    from rankings.offline import OfflineCatalog
+    from catalog.builtin import BuiltinCatalog
 
-    return OfflineCatalog.load()
+    return BuiltinCatalog.load()
 
 
 @contextmanager
@@ -241,7 +241,7 @@ def tmdb_catalog(url: str) -> Iterator[Catalog]:
     """
     import httpx
 
-    from rankings.tmdb import TMDBClient
+    from catalog.tmdb import TMDBClient
     from tests.fake_tmdb import FAKE_API_KEY
 
     with httpx.Client(headers={"Connection": "close"}, timeout=10.0) as http:

@@ -12,8 +12,8 @@ import statistics
 import string
 import time
 
-from rankings.offline import OfflineCatalog
-from rankings.titles import fold
+from catalog.builtin import BuiltinCatalog
+from catalog.titles import fold
 
 SEED = 20140101
 
@@ -34,7 +34,7 @@ def nonsense(rng: random.Random) -> str:
     return "".join(rng.choice(string.ascii_lowercase + " ") for _ in range(rng.randint(3, 25)))
 
 
-def queries(catalog: OfflineCatalog) -> list[tuple[str, int | None]]:
+def queries(catalog: BuiltinCatalog) -> list[tuple[str, int | None]]:
     rng = random.Random(SEED)
     films = list(catalog)
     sample = rng.sample(films, 240)
@@ -56,7 +56,7 @@ def queries(catalog: OfflineCatalog) -> list[tuple[str, int | None]]:
 
 def main() -> None:
     started = time.perf_counter()
-    catalog = OfflineCatalog.load()
+    catalog = BuiltinCatalog.load()
     print(f"Loaded {len(catalog):,} films in {(time.perf_counter() - started) * 1000:.0f} ms")
     print(catalog.describe())
 

@@ -56,9 +56,9 @@ def configure(workdir: Path) -> None:
 
 
 def build_session(user, number: int):
+    from catalog.interface import CatalogMovie
     from imports.models import ImportItem, ImportSession
     from imports.snapshots import movie_to_snapshot
-    from rankings.catalog import CatalogMovie
 
     session = ImportSession.objects.create(user=user, status="reviewing", file_name="bench.csv")
     kinds = ["High"] * HIGH + ["Medium"] * DOUBTFUL + ["none"] * UNMATCHED

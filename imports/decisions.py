@@ -17,9 +17,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Max, Min, QuerySet, Subquery
 from django.utils import timezone
 
+from catalog.interface import CatalogMovie
 from imports.models import ImportItem, ImportSession, RememberedDecision
 from imports.snapshots import movie_to_snapshot, snapshot_to_movie
-from rankings.catalog import CatalogMovie
 from rankings.models import Movie, Ranking
 
 REOPEN_REFUSED = (

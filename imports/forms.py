@@ -4,10 +4,11 @@ from django import forms
 from django.conf import settings
 from django.utils import timezone
 
+from catalog.active import get_catalog
+from catalog.interface import CatalogError
 from imports.decisions import Choice
 from imports.models import ImportItem
 from imports.parsing import PrimeFileError, read_history
-from rankings.catalog import CatalogError, get_catalog
 from rankings.forms import RatingForm
 
 

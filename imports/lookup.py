@@ -23,6 +23,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 
+from catalog.interface import Catalog, CatalogMovie, NotFound
+from catalog.titles import hyphenated_spelling
 from imports.scoring import (
     SUBTITLE_SEPARATOR,
     Match,
@@ -31,8 +33,6 @@ from imports.scoring import (
     score_candidates,
     standard_spelling,
 )
-from rankings.catalog import Catalog, CatalogMovie, NotFound
-from rankings.titles import hyphenated_spelling
 
 DETAILED_LEADERS = 2
 

@@ -9,19 +9,19 @@ process: state lives in the rows, so a closed tab or a killed server resumes whe
     search  `_look_up_all` runs `imports.lookup.find_match` for each distinct title on up to
             MAX_LOOKUP_THREADS threads; the TMDB client's rate limiter paces them. The
             threads touch neither database nor cache: the request thread does that for them
-            (`rankings.catalog.storage_thread`), so a match request holds one connection.
+            (`catalog.deadlines.storage_thread`), so a match request holds one connection.
     score   `imports.scoring.match` scores each item against its title's candidates.
     store   `_store_matches` writes them every STORE_EVERY items, only while the lease holds.
 
 How long a match request can run, whatever the catalog does. One policy, applied in layers:
 - `match_batch` claims no new titles after MATCH_BUDGET_SECONDS (2.5 s).
-- It runs the lookups under `rankings.catalog.deadline(budget + LOOKUP_GRACE_SECONDS,
+- It runs the lookups under `catalog.deadlines.deadline(budget + LOOKUP_GRACE_SECONDS,
   start_within=...)`; the worker threads run in a copy of the request's context, so the same
   deadline holds there. A TMDB request that cannot start within the budget (or, when other
   imports already queue for longer, within a second of that queue) takes no place in the
   rate limit's queue: its title is released for the next match request. So each request
   stays near its budget however many imports share TMDB, and still matches a title or more.
-  Every other request gets `PAGE_DEADLINE_SECONDS` from `rankings.middleware`; the innermost
+  Every other request gets `PAGE_DEADLINE_SECONDS` from `catalog.middleware`; the innermost
   deadline wins.
 - The TMDB client ends each attempt by the deadline (every socket call, so a server dripping
   bytes cannot stretch it), and skips a retry or a Retry-After wait that would run past it:
@@ -46,21 +46,15 @@ from django.db import connection, connections, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from catalog.deadlines import Errand, storage_thread
+from catalog.deadlines import deadline as catalog_deadline
+from catalog.interface import Catalog, CatalogError, CatalogMovie, OutOfTime
+from catalog.titles import normalize_title
 from imports.lookup import Lookup, find_match
 from imports.models import ImportItem, ImportSession
 from imports.scoring import match
 from imports.snapshots import movie_to_snapshot
-from rankings.catalog import (
-    Catalog,
-    CatalogError,
-    CatalogMovie,
-    Errand,
-    OutOfTime,
-    storage_thread,
-)
-from rankings.catalog import deadline as catalog_deadline
 from rankings.models import Ranking
-from rankings.titles import normalize_title
 
 # One matching request works this long, so progress reaches the page every couple of seconds.
 # Each request also ends with a round trip in which TMDB sits idle (its latency, the page's next
@@ -201,7 +195,7 @@ def match_batch(
     ranked = Ranking.objects.for_user(session.user).catalog_ids()
     # Titles of a localized file mostly differ from the catalog's: two searches each.
     cost = _RequestCost(expected=2.0 if session.language else 1.0)
-    queued = _backlog(catalog)
+    queued = catalog.backlog()
     # No lookup starts after the budget, or after the first one's turn when other imports
     # queue for longer than that: the request neither sits in the rate limit's queue for the
     # whole grace, nor gives up at once and has the page ask again and again.
@@ -211,7 +205,7 @@ def match_batch(
             # requests already queued for it (other people's imports): the request keeps
             # TMDB busy to the end of its time box without running far past it. Cached
             # titles take no time, so the loop simply claims again.
-            titles = _rate(catalog) * (remaining - _backlog(catalog)) / cost.per_title
+            titles = _rate(catalog) * (remaining - catalog.backlog()) / cost.per_title
             items = _claim(session, max(1, round(titles)))
             if not items:
                 if wait_for_others and _wait_for_other_claims(session, deadline):
@@ -233,14 +227,11 @@ def match_batch(
     session.touch()
 
 
-def _backlog(catalog: Catalog) -> float:
-    """Seconds of requests queued for the catalog's rate limit (0 without one)."""
-    return catalog.backlog() if hasattr(catalog, "backlog") else 0.0
-
-
 def _rate(catalog: Catalog) -> float:
-    """Requests a second the catalog lets start (TMDB: its rate limit's pace)."""
-    return getattr(catalog, "requests_per_second", settings.TMDB_MAX_RPS)
+    """Requests a second the catalog lets start (TMDB: its rate limit's pace); a catalog
+    without a rate limit is claimed for at TMDB's cap."""
+    rate = catalog.requests_per_second
+    return settings.TMDB_MAX_RPS if rate is None else rate
 
 
 def _wait_for_other_claims(session: ImportSession, deadline: float) -> bool:

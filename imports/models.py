@@ -4,10 +4,10 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from catalog.interface import CatalogMovie
+from catalog.titles import normalize_title
 from imports import prime_images
 from imports.snapshots import snapshot_to_movie
-from rankings.catalog import CatalogMovie
-from rankings.titles import normalize_title
 
 # Longer than a match request (its budget, and its grace when TMDB is slow).
 MATCHING_PAGE_SILENCE = timedelta(seconds=15)

@@ -11,15 +11,15 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django_htmx.http import reswap, retarget
 
+from catalog.active import get_catalog
+from catalog.interface import CatalogError, CatalogMovie
 from imports import matcher
 from imports.decisions import Outcome, last_step_summary
 from imports.forms import AddForm
 from imports.models import ImportItem, ImportSession
 from imports.parsing import LANGUAGE_NAMES
 from movieranking.http import HtmxHttpRequest
-from rankings.catalog import CatalogError, CatalogMovie, get_catalog
 from rankings.models import Ranking
-from rankings.offline import OfflineCatalog
 from rankings.templatetags.films import day
 
 # Where an action was taken, and so where its answer is shown.
@@ -105,12 +105,11 @@ def _summary_context(session: ImportSession) -> dict:
 
 def _catalog_limits(session: ImportSession) -> dict:
     """What the offline catalog cannot find in this import, said before it disappoints."""
-    catalog = get_catalog()
-    if not isinstance(catalog, OfflineCatalog):
+    last = get_catalog().last_year
+    if last is None:
         return {}
     context: dict[str, str | int] = {"offline_language": LANGUAGE_NAMES.get(session.language, "")}
     if session.is_complete:
-        last = catalog.last_year
         # A title's own year, else its first watch: a film watched in 2012 is not from 2015.
         years = (
             hint or min((int(d[:4]) for d in watched), default=0)
@@ -137,7 +136,7 @@ def render_stage(
         return render(request, "imports/wizard.html#stage", context, status=status)
     # With a rate-limited catalog the page matches in two lanes (see `views.match_helper`);
     # while matching is paused, the first lane alone retries.
-    if session.matching_runs and hasattr(get_catalog(), "backlog"):
+    if session.matching_runs and get_catalog().requests_per_second is not None:
         context["helper_delay"] = f"{round(matcher.MATCH_BUDGET_SECONDS * 500)}ms"
     return render(request, "imports/wizard.html", context, status=status)
 

@@ -22,9 +22,9 @@ from typing import Literal
 
 from rapidfuzz import fuzz
 
+from catalog.interface import CatalogMovie
+from catalog.titles import normalize_title
 from imports.parsing.titles import clean_title
-from rankings.catalog import CatalogMovie
-from rankings.titles import normalize_title
 
 Band = Literal["High", "Medium", "Low"]
 Status = Literal["matched", "needs_review", "unmatched"]

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from catalog.titles import normalize_title
 from imports.models import (
     ImportItem,
     ImportSession,
@@ -13,7 +14,6 @@ from imports.models import (
 )
 from imports.parsing import History, PrimeMovie
 from rankings.models import Ranking
-from rankings.titles import normalize_title
 
 # Upload ---------------------------------------------------------------------------------------
 

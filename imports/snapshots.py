@@ -3,7 +3,7 @@
 from datetime import date
 from typing import Any
 
-from rankings.catalog import CatalogMovie
+from catalog.interface import CatalogMovie
 
 
 def movie_to_snapshot(movie: CatalogMovie) -> dict[str, Any]:

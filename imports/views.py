@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import FormView
 
+from catalog.active import get_catalog
 from imports import decisions, matcher, services
 from imports.forms import AddForm, BulkRatingForm, UploadForm
 from imports.models import ImportItem, ImportSession, RememberedDecision
@@ -21,7 +22,6 @@ from imports.pages import (
     search_results,
 )
 from movieranking.http import HtmxHttpRequest
-from rankings.catalog import get_catalog
 from rankings.forms import SearchForm
 from rankings.views import csv_safe
 

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "template_partials",
     "axes",
     "csp",
+    "catalog",
     "rankings",
     "imports",
 ]
@@ -59,7 +60,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "rankings.middleware.catalog_deadline",
+    "catalog.middleware.catalog_deadline",
     # Last, as django-axes asks: it turns a login refused during a lockout into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -77,7 +78,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "rankings.context_processors.catalog",
+                "catalog.context_processors.catalog",
             ],
             "builtins": ["template_partials.templatetags.partials"],
         },

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
-from rankings.catalog import CatalogMovie, KnownByCatalogIds, identity
+from catalog.interface import CatalogMovie, KnownByCatalogIds, identity
 
 
 class MovieQuerySet(models.QuerySet):
@@ -146,15 +146,3 @@ class Ranking(models.Model):
     @property
     def stars(self) -> str:
         return "★" * self.rating + "☆" * (5 - self.rating)
-
-
-class CatalogPace(models.Model):
-    """The earliest time (seconds of the database's clock) the next TMDB request may start.
-
-    One row, moved on by every request of every process: see `rankings.tmdb.RateLimiter`.
-    """
-
-    next_slot = models.FloatField(default=0)
-
-    def __str__(self) -> str:
-        return f"next TMDB request at {self.next_slot:.3f}"

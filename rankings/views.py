@@ -10,9 +10,10 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from catalog.active import get_catalog
+from catalog.interface import CatalogError, CatalogMovie
 from movieranking.http import HtmxHttpRequest
 from rankings import letterboxd
-from rankings.catalog import CatalogError, CatalogMovie, get_catalog
 from rankings.forms import RankingFilterForm, RateFilmForm, RatingForm, SearchForm
 from rankings.models import Movie, Ranking
 

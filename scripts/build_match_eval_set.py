@@ -53,8 +53,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from rankings.offline import OfflineCatalog  # noqa: E402
-from rankings.titles import normalize_title  # noqa: E402
+from catalog.builtin import BuiltinCatalog  # noqa: E402
+from catalog.titles import normalize_title  # noqa: E402
 
 OUTPUT_DIR = ROOT / "tests" / "data" / "matching"
 TMDB_CATALOG = ROOT / "tests" / "data" / "tmdb_catalog.json"
@@ -270,7 +270,7 @@ def _forms(name: str) -> set[str]:
 
 def offline_films() -> list[Film]:
     films = []
-    for movie in OfflineCatalog.load():
+    for movie in BuiltinCatalog.load():
         films.append(
             Film(
                 key=movie.imdb_id or "",

@@ -1,5 +1,5 @@
-"""Build the offline movie catalog, `rankings/data/offline_catalog.tsv.gz`, and the word list
-`rankings/data/hyphenated_words.txt` drawn from it.
+"""Build the offline movie catalog, `catalog/data/offline_catalog.tsv.gz`, and the word list
+`catalog/data/hyphenated_words.txt` drawn from it.
 
 Source: the Wikidata film table shipped in the PyPI package `bokeh-sampledata`
 (`bokeh_sampledata/_data/movies.db`, tables `omdb` and `tomatoes`), released under CC0 by
@@ -14,7 +14,7 @@ genres and directors ("|"-separated), popularity (see below) and aka (other titl
 gives the same IMDb id, "|"-separated).
 
 The word list holds every hyphenated word of the titles and akas, one per line ("Spider-Man",
-"X-Men"), so `rankings.titles.hyphenated_spelling` can give "Spiderman 2" its hyphen back in
+"X-Men"), so `catalog.titles.hyphenated_spelling` can give "Spiderman 2" its hyphen back in
 either catalog mode without loading the catalog. Where a word is spelled two ways, the film
 first in IMDb id order decides.
 
@@ -35,7 +35,7 @@ import sqlite3
 import sys
 from pathlib import Path
 
-OUTPUT = Path(__file__).resolve().parent.parent / "rankings" / "data" / "offline_catalog.tsv.gz"
+OUTPUT = Path(__file__).resolve().parent.parent / "catalog" / "data" / "offline_catalog.tsv.gz"
 # Written beside the catalog, whichever directory that is.
 WORDS_FILE_NAME = "hyphenated_words.txt"
 COLUMNS = (

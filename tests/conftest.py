@@ -1,6 +1,6 @@
 import pytest
 
-from rankings.catalog import get_catalog
+from catalog.active import get_catalog
 from tests.factories import UserFactory
 
 pytest_plugins = ["tests.fake_tmdb"]

@@ -29,7 +29,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 
-from rankings.titles import normalize_title
+from catalog.titles import normalize_title
 
 FAKE_API_KEY = "fake-tmdb-api-key-9f3c2a71d04b"
 FAKE_READ_ACCESS_TOKEN = "fake-tmdb-read-access-token-5e8b61c0a9f2"
@@ -536,7 +536,7 @@ def tmdb_settings(settings, fake_tmdb: FakeTMDB, db):
 
     Uses the api_key (not the bearer token) and the default database cache, hence `db`.
     """
-    from rankings.catalog import get_catalog
+    from catalog.active import get_catalog
 
     settings.TMDB_API_URL = fake_tmdb.url
     settings.TMDB_API_KEY = FAKE_API_KEY
@@ -549,7 +549,7 @@ def tmdb_settings(settings, fake_tmdb: FakeTMDB, db):
 @pytest.fixture
 def tmdb_client(tmdb_settings):
     """A `TMDBClient` built from `tmdb_settings`, closed after the test."""
-    from rankings.tmdb import TMDBClient
+    from catalog.tmdb import TMDBClient
 
     client = TMDBClient.from_settings()
     yield client

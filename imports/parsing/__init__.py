@@ -15,7 +15,7 @@ episodes, extras and duplicates, and returns one `PrimeMovie` per film, or raise
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from rankings.titles import normalize_title
+from catalog.titles import normalize_title
 
 from .dates import date_order, parse_date
 from .formats import FORMAT_LABELS, LANGUAGE_NAMES, Format, Layout, Row, Rows, detect, read_rows

@@ -6,7 +6,7 @@ from django import template
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
 
-from rankings import titles
+from catalog import titles
 
 register = template.Library()
 

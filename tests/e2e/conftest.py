@@ -4,7 +4,7 @@ import shutil
 import pytest
 from django.core.cache import cache
 
-from rankings.catalog import get_catalog
+from catalog.active import get_catalog
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls made by fixtures here
 # are still synchronous, so Django's async-safety guard must not refuse them.

@@ -55,7 +55,7 @@ PRIME_ART = _png(320, 180)
 
 @pytest.fixture(params=list(SIZES))
 def sized_page(request, browser, live_server, settings):
-    from rankings.catalog import get_catalog
+    from catalog.active import get_catalog
 
     settings.TMDB_API_KEY = ""
     settings.TMDB_READ_ACCESS_TOKEN = ""

@@ -5,8 +5,8 @@ from collections import Counter
 import pytest
 from playwright.sync_api import expect
 
+from catalog.active import get_catalog
 from imports import matcher
-from rankings.catalog import get_catalog
 from tests.e2e.conftest import sign_up
 from tests.fake_tmdb import FAKE_API_KEY
 from tests.imports.conftest import v3_file

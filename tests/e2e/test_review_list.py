@@ -7,9 +7,9 @@ from datetime import datetime, timedelta
 import pytest
 from playwright.sync_api import expect
 
+from catalog.builtin import BuiltinCatalog
+from catalog.titles import normalize_title
 from rankings.models import Ranking
-from rankings.offline import OfflineCatalog
-from rankings.titles import normalize_title
 from tests.e2e.conftest import sign_up
 from tests.imports.conftest import v3_file
 
@@ -22,7 +22,7 @@ UNKNOWN = [f"Zorblax the Unfilmed Saga {n}" for n in range(7)]
 
 def _history() -> tuple[bytes, dict[str, datetime]]:
     """500 films: the most popular titles the offline catalog holds once, then the others."""
-    films = list(OfflineCatalog.load())
+    films = list(BuiltinCatalog.load())
     count = collections.Counter(normalize_title(f.title) for f in films)
     unique = [
         f

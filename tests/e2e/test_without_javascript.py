@@ -7,9 +7,9 @@ import pytest
 from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
+from catalog.interface import CatalogMovie
 from imports.models import ImportItem, ImportSession
 from imports.snapshots import movie_to_snapshot
-from rankings.catalog import CatalogMovie
 from rankings.models import Ranking
 from tests.e2e.conftest import sign_up
 

@@ -3,8 +3,8 @@
 import pytest
 from django.test import Client
 
+from catalog.active import get_catalog
 from imports.models import ImportItem, ImportSession
-from rankings.catalog import get_catalog
 from tests.imports.conftest import upload, v3_file
 
 pytestmark = pytest.mark.usefixtures("offline_catalog")

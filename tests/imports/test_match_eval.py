@@ -21,10 +21,10 @@ from benchmarks.match_eval import (
     load_rows,
     tmdb_catalog,
 )
+from catalog.builtin import BuiltinCatalog
+from catalog.interface import CatalogMovie
 from imports.lookup import find_match, leading_words, merge_candidates
 from imports.scoring import Band, Status
-from rankings.catalog import CatalogMovie
-from rankings.offline import OfflineCatalog
 from tests.fake_tmdb import load_catalog
 
 CLASSES = {
@@ -41,8 +41,8 @@ CLASSES = {
 
 
 @pytest.fixture(scope="module")
-def offline() -> OfflineCatalog:
-    return OfflineCatalog.load()
+def offline() -> BuiltinCatalog:
+    return BuiltinCatalog.load()
 
 
 @pytest.fixture(scope="module")

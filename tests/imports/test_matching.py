@@ -7,6 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from benchmarks.baseline import baseline_match, baseline_score
+from catalog.interface import CatalogMovie
 from imports.lookup import find_match
 from imports.parsing.titles import clean_title
 from imports.scoring import (
@@ -17,7 +18,6 @@ from imports.scoring import (
     match,
     standard_spelling,
 )
-from rankings.catalog import CatalogMovie
 
 _ids = count(1)
 EN_DASH = "\u2013"  # TMDB writes subtitles with an en dash, Prime with a hyphen

@@ -8,10 +8,10 @@ import pytest
 from django.db.backends.signals import connection_created
 from django.test import Client
 
+from catalog.models import CatalogPace
+from catalog.tmdb import TMDBClient
 from imports import matcher, views
 from imports.models import ImportSession
-from rankings.models import CatalogPace
-from rankings.tmdb import TMDBClient
 from tests.imports.conftest import upload, v3_file
 
 HX = {"HX-Request": "true"}

@@ -9,9 +9,9 @@ import uuid
 
 import pytest
 
+from catalog.tmdb import TMDBClient
 from imports import matcher, views
 from imports.models import ImportSession
-from rankings.tmdb import TMDBClient
 from tests.fake_tmdb import FAKE_API_KEY
 from tests.imports.conftest import upload, v3_file
 

@@ -20,10 +20,10 @@ from django.db import connection, connections
 from django.test import Client
 from django.utils import timezone
 
+from catalog.interface import BadCredentials, CatalogUnavailable, RateLimited
+from catalog.tmdb import TMDBClient
 from imports import matcher, views
 from imports.models import ImportItem, ImportSession
-from rankings.catalog import BadCredentials, CatalogUnavailable, RateLimited
-from rankings.tmdb import TMDBClient
 from tests.factories import RankingFactory
 from tests.imports.conftest import upload, v3_file
 

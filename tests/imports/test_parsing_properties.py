@@ -9,8 +9,8 @@ from typing import Literal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from catalog.titles import normalize_title
 from imports.parsing import History, PrimeFileError, clean_title, read_history
-from rankings.titles import normalize_title
 from tests.imports.conftest import v3_file
 
 FAST = settings(max_examples=200, deadline=None)

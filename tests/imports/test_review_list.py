@@ -6,9 +6,9 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from django.test import Client
 
+from catalog.interface import CatalogMovie
 from imports.models import ImportItem, ImportSession, RememberedDecision
 from imports.snapshots import movie_to_snapshot
-from rankings.catalog import CatalogMovie
 from rankings.models import Ranking
 from tests.factories import MovieFactory, RankingFactory
 

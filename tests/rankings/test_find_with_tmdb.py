@@ -1,7 +1,7 @@
 import pytest
 
-from rankings import middleware
-from rankings.catalog import OutOfTime
+from catalog import middleware
+from catalog.interface import OutOfTime
 from rankings.models import Ranking
 
 

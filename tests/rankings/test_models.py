@@ -1,7 +1,7 @@
 import pytest
 from django.db import IntegrityError, transaction
 
-from rankings.catalog import CatalogMovie
+from catalog.interface import CatalogMovie
 from rankings.models import Movie, Ranking
 from tests.factories import MovieFactory, RankingFactory, UserFactory
 

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from django.template.loader import render_to_string
 
+from catalog.titles import initials, tile_colour
 from rankings.templatetags.films import day, watch_days
-from rankings.titles import initials, tile_colour
 
 APP_CSS = Path(__file__).resolve().parents[2] / "static" / "app.css"
 

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from rankings.catalog import deadline, on_storage_thread, storage_thread
+from catalog.deadlines import deadline, on_storage_thread, storage_thread
 
 
 def _on_a_thread(work) -> threading.Thread:

@@ -1,4 +1,4 @@
-"""The offline catalog: about 17,000 films from Wikidata (1940-2014), searched in memory.
+"""The built-in catalog: about 17,000 films from Wikidata (1940-2014), searched in memory.
 
 The data file is built by `scripts/build_offline_catalog.py` (source, licence and choices are
 described there). Pure Python, no Django: `get_catalog()` loads it once per process.
@@ -19,8 +19,8 @@ from pathlib import Path
 
 from rapidfuzz import fuzz, process
 
-from rankings.catalog import CatalogMovie, CatalogUnavailable, NotFound
-from rankings.titles import normalize_title
+from catalog.interface import CatalogMovie, CatalogUnavailable, NotFound
+from catalog.titles import normalize_title
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "offline_catalog.tsv.gz"
 COLUMNS = (
@@ -43,13 +43,18 @@ COMMON_TOKEN_SHARE = 0.01
 MAX_QUERY_TOKENS = 6
 
 
-class OfflineCatalog:
+class BuiltinCatalog:
+    # The name its pages have always shown.
     name = "Offline catalog"
+    # No rate limit: nothing ever queues for it.
+    requests_per_second = None
 
     def __init__(self, rows: Sequence[Sequence[str]]):
         """`rows` are the data file's lines split on tabs, in `COLUMNS` order."""
         self._rows = rows
         self._years = [int(row[2]) for row in rows]
+        # Asked for on every page of an import: the scan over every film is done once.
+        self._last_year = max(self._years, default=0)
         self._positions = {row[0]: position for position, row in enumerate(rows)}
         # Building 17,000 dataclasses up front would double the load time for films nobody
         # looks at, so each is made when first returned.
@@ -61,7 +66,7 @@ class OfflineCatalog:
         )
 
     @classmethod
-    def load(cls, path: Path = DATA_FILE) -> "OfflineCatalog":
+    def load(cls, path: Path = DATA_FILE) -> "BuiltinCatalog":
         return cls(_read_rows(path))
 
     def __len__(self) -> int:
@@ -73,7 +78,7 @@ class OfflineCatalog:
     def search(
         self, title: str, year: int | None = None, *, language: str | None = None, limit: int = 20
     ) -> list[CatalogMovie]:
-        """`language` is accepted for the catalog interface; the offline data has one title."""
+        """`language` is accepted for the catalog interface; the built-in data has one title."""
         query = normalize_title((title or "")[:MAX_QUERY_LENGTH])
         if not query or limit <= 0:
             return []
@@ -89,11 +94,14 @@ class OfflineCatalog:
     @property
     def last_year(self) -> int:
         """The newest release year it knows: later films are only found with a TMDB key."""
-        return max(self._years, default=0)
+        return self._last_year
+
+    def backlog(self) -> float:
+        return 0.0
 
     def describe(self) -> str:
         return (
-            f"Offline catalog: {len(self):,} films up to {max(self._years, default=0)}"
+            f"Offline catalog: {len(self):,} films up to {self._last_year}"
             " \u2014 add a TMDB key for everything"
         )
 
@@ -228,7 +236,7 @@ def _movie_from_row(row: Sequence[str]) -> CatalogMovie:
 
 
 def _overview(directors: list[str], genres: tuple[str, ...], runtime: int | None) -> str:
-    """An honest one-liner from what Wikidata records: the offline data has no synopses."""
+    """An honest one-liner from what Wikidata records: the built-in data has no synopses."""
     parts = []
     if len(directors) > 2:
         parts.append(f"Directed by {directors[0]} and {len(directors) - 1} others")

@@ -1,8 +1,8 @@
-"""The movie catalog seen by the rest of the app: one small interface, two implementations.
+"""Deadlines for catalog calls, and the storage thread that does their cache and database work.
 
-`get_catalog()` returns the TMDB client when a key or token is configured, otherwise the
-offline catalog shipped in the repository. Both return `CatalogMovie` values and raise
-`CatalogError` subclasses whose `message` can be shown to a user as is.
+A web request must answer within its server's timeout whatever the catalog does; the matcher's
+lookup threads must open no database connections of their own. Both are set up by the caller
+and hold for every catalog call made inside, on its thread or in a copy of its context.
 """
 
 import threading
@@ -10,115 +10,10 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass, field
-from datetime import date
-from functools import cache
-from typing import Any, Literal, Protocol
-
-IMDB_TITLE_URL = "https://www.imdb.com/title/{}/"
-TMDB_MOVIE_URL = "https://www.themoviedb.org/movie/{}"
-
-
-class HasCatalogIds(Protocol):
-    @property
-    def tmdb_id(self) -> int | None: ...
-
-    @property
-    def imdb_id(self) -> str | None: ...
-
-
-def identity(film: HasCatalogIds) -> tuple[Literal["tmdb_id", "imdb_id"], int | str] | None:
-    """The one id a film goes by, as (field, value): its TMDB id, else its IMDb id (the
-    offline catalog's films have only that); None for a film with neither.
-
-    The rule for catalog results and stored films alike: a film found on TMDB is stored, looked
-    up and linked by its TMDB id even when it also carries an IMDb id.
-    """
-    if film.tmdb_id:
-        return "tmdb_id", film.tmdb_id
-    if film.imdb_id:
-        return "imdb_id", film.imdb_id
-    return None
-
-
-class KnownByCatalogIds:
-    """`catalog_id`, `page_url` and `page_label` from `identity`, for `CatalogMovie` and
-    `rankings.models.Movie`."""
-
-    @property
-    def catalog_id(self: HasCatalogIds) -> str:
-        """The id `Catalog.get` accepts: the TMDB id, or the IMDb id for offline films."""
-        found = identity(self)
-        return str(found[1]) if found else ""
-
-    @property
-    def page_url(self: HasCatalogIds) -> str:
-        match identity(self):
-            case ("tmdb_id", tmdb_id):
-                return TMDB_MOVIE_URL.format(tmdb_id)
-            case ("imdb_id", imdb_id):
-                return IMDB_TITLE_URL.format(imdb_id)
-        return ""
-
-    @property
-    def page_label(self: HasCatalogIds) -> str:
-        found = identity(self)
-        return "View on TMDB" if found and found[0] == "tmdb_id" else "View on IMDb"
-
-
-@dataclass(frozen=True)
-class CatalogMovie(KnownByCatalogIds):
-    title: str
-    year: int | None = None
-    tmdb_id: int | None = None
-    imdb_id: str | None = None
-    original_title: str = ""
-    release_date: date | None = None
-    overview: str = ""
-    poster_url: str = ""
-    popularity: float = 0.0
-    runtime: int | None = None
-    genres: tuple[str, ...] = ()
-    alternative_titles: tuple[str, ...] = field(default=(), compare=False)
-
-
-class CatalogError(Exception):
-    """A catalog failure with a message fit for the person using the app."""
-
-    message = "The movie catalog is not available right now. Please try again in a minute."
-
-    def __init__(self, message: str | None = None):
-        if message:
-            self.message = message
-        super().__init__(self.message)
-
-
-class BadCredentials(CatalogError):
-    message = (
-        "TMDB rejected the configured API key (401). Check TMDB_API_KEY or TMDB_READ_ACCESS_TOKEN."
-    )
-
-
-class NotFound(CatalogError):
-    message = "That film is not in the catalog."
-
-
-class RateLimited(CatalogError):
-    message = "TMDB is rate limiting us right now. Please wait a few seconds and try again."
-
-
-class CatalogUnavailable(CatalogError):
-    pass
-
-
-class OutOfTime(CatalogError):
-    """The caller's deadline came before the catalog answered; nothing failed."""
-
-    message = "The movie catalog is answering slowly; please try again."
-
+from typing import Any
 
 # A page waiting on the catalog answers within this, whatever TMDB does (gunicorn's default
-# worker timeout is 30 s). Applied to every request by `rankings.middleware.catalog_deadline`.
+# worker timeout is 30 s). Applied to every request by `catalog.middleware.catalog_deadline`.
 PAGE_DEADLINE_SECONDS = 10.0
 
 # When catalog calls must be over, and when the last of them may start (None: no limit).
@@ -254,30 +149,3 @@ def on_storage_thread(work: Callable[[], Any], *, wait: bool = True) -> Any:
         return None
     left = time_left()
     return errand.result(ERRAND_WAIT_SECONDS if left is None else max(0.0, left))
-
-
-class Catalog(Protocol):
-    name: str
-
-    def search(
-        self, title: str, year: int | None = None, *, language: str | None = None
-    ) -> list[CatalogMovie]: ...
-
-    def get(self, catalog_id: str) -> CatalogMovie: ...
-
-    def describe(self) -> str:
-        """One line for the UI saying which catalog is active."""
-        ...
-
-
-@cache
-def get_catalog() -> Catalog:
-    from django.conf import settings
-
-    if settings.TMDB_API_KEY or settings.TMDB_READ_ACCESS_TOKEN:
-        from rankings.tmdb import TMDBClient
-
-        return TMDBClient.from_settings()
-    from rankings.offline import OfflineCatalog
-
-    return OfflineCatalog.load()

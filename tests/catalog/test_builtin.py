@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from rankings.catalog import CatalogUnavailable, NotFound
-from rankings.offline import DATA_FILE, OfflineCatalog
-from rankings.titles import HYPHENATED_WORDS_FILE
+from catalog.builtin import DATA_FILE, BuiltinCatalog
+from catalog.interface import CatalogUnavailable, NotFound
+from catalog.titles import HYPHENATED_WORDS_FILE
 
 BUILD_SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "build_offline_catalog.py"
 THE_GODFATHER = "tt0068646"
@@ -15,7 +15,7 @@ THE_GODFATHER = "tt0068646"
 
 @pytest.fixture(scope="module")
 def catalog():
-    return OfflineCatalog.load()
+    return BuiltinCatalog.load()
 
 
 @pytest.fixture(scope="module")
@@ -209,7 +209,7 @@ def test_an_imdb_id_wikidata_lists_twice_is_one_film_found_by_either_title(catal
 
 def test_loading_a_missing_file_says_how_to_rebuild_it(tmp_path):
     with pytest.raises(CatalogUnavailable, match=r"build_offline_catalog\.py"):
-        OfflineCatalog.load(tmp_path / "missing.tsv.gz")
+        BuiltinCatalog.load(tmp_path / "missing.tsv.gz")
 
 
 def test_loading_a_file_with_other_columns_says_how_to_rebuild_it(tmp_path):
@@ -217,7 +217,7 @@ def test_loading_a_file_with_other_columns_says_how_to_rebuild_it(tmp_path):
     path.write_bytes(gzip.compress(b"imdb_id\ttitle\ntt1\tA film\n"))
 
     with pytest.raises(CatalogUnavailable, match=r"build_offline_catalog\.py"):
-        OfflineCatalog.load(path)
+        BuiltinCatalog.load(path)
 
 
 def test_the_data_file_is_rebuilt_from_the_source_with_the_same_contents(rebuilt):

@@ -1,4 +1,6 @@
-from rankings.catalog import PAGE_DEADLINE_SECONDS, deadline
+"""The catalog's deadline for every request."""
+
+from catalog.deadlines import PAGE_DEADLINE_SECONDS, deadline
 
 
 def catalog_deadline(get_response):

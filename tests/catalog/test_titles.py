@@ -12,8 +12,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rankings.offline import DATA_FILE
-from rankings.titles import (
+from catalog.builtin import DATA_FILE
+from catalog.titles import (
     _ARTICLES,
     _ROMAN,
     HYPHENATED_WORDS_FILE,
@@ -21,7 +21,7 @@ from rankings.titles import (
     hyphenated_spelling,
     normalize_title,
 )
-from tests.rankings.test_offline_catalog import load_build_script
+from tests.catalog.test_builtin import load_build_script
 
 
 def _fold_char_by_char(text: str) -> str:
@@ -97,9 +97,9 @@ def test_the_word_list_is_every_hyphenated_word_of_the_committed_offline_catalog
 def test_hyphenated_spelling_does_not_load_the_offline_catalog():
     # TMDB-mode matching calls it for every title and has no use for 17,000 offline films.
     code = (
-        "import sys; from rankings.titles import hyphenated_spelling; "
+        "import sys; from catalog.titles import hyphenated_spelling; "
         "assert hyphenated_spelling('Spiderman') == 'Spider-Man'; "
-        "print('rankings.offline' in sys.modules)"
+        "print('catalog.builtin' in sys.modules)"
     )
     loaded = subprocess.run(
         [sys.executable, "-c", code],
