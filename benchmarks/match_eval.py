@@ -28,8 +28,8 @@ from pathlib import Path
 
 from benchmarks.baseline import baseline_match
 from imports.lookup import find_match
-from imports.parsing.titles import clean_title
 from imports.scoring import Band, Match
+from imports.sources.titles import clean_title
 from rankings.catalog import Catalog
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "tests" / "data" / "matching"

@@ -2,7 +2,7 @@
 
 Each step of an import, and the one module that does it:
 
-    read file     parsing/    bytes to one `PrimeMovie` per film (pure; its own map inside)
+    read file     sources/    bytes to one `PrimeMovie` per film (pure; its own map inside)
     store items   services    `create_session`: the films as `ImportItem` rows, with what
                               earlier imports decided and what is already ranked
     claim         matcher     leases, so no two requests ever match one item

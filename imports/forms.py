@@ -4,7 +4,7 @@ from django import forms
 from django.conf import settings
 from django.utils import timezone
 
-from imports.parsing import PrimeFileError, read_history
+from imports.sources import PrimeFileError, read_history
 from rankings.forms import RatingForm
 
 

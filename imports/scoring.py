@@ -22,7 +22,7 @@ from typing import Literal
 
 from rapidfuzz import fuzz
 
-from imports.parsing.titles import clean_title
+from imports.sources.titles import clean_title
 from rankings.catalog import CatalogMovie
 from rankings.titles import normalize_title
 

@@ -17,7 +17,7 @@ from imports.models import (
     movie_to_snapshot,
     snapshot_to_movie,
 )
-from imports.parsing import History, PrimeMovie
+from imports.sources import History, PrimeMovie
 from rankings.catalog import CatalogMovie
 from rankings.models import Movie, Ranking
 from rankings.titles import normalize_title

@@ -15,7 +15,7 @@ from django_htmx.http import reswap, retarget
 from imports import matcher, services
 from imports.forms import AddForm, BulkRatingForm, UploadForm
 from imports.models import ImportItem, ImportSession, RememberedDecision
-from imports.parsing import LANGUAGE_NAMES
+from imports.sources import LANGUAGE_NAMES
 from movieranking.http import HtmxHttpRequest
 from rankings.catalog import CatalogError, get_catalog
 from rankings.forms import SearchForm

@@ -8,7 +8,6 @@ from hypothesis import strategies as st
 
 from benchmarks.baseline import baseline_match, baseline_score
 from imports.lookup import find_match
-from imports.parsing.titles import clean_title
 from imports.scoring import (
     HIGH,
     LOW,
@@ -17,6 +16,7 @@ from imports.scoring import (
     match,
     standard_spelling,
 )
+from imports.sources.titles import clean_title
 from rankings.catalog import CatalogMovie
 
 _ids = count(1)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from imports.parsing import Format, History, PrimeFileError, clean_title, read_history
+from imports.sources import Format, History, PrimeFileError, clean_title, read_history
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "prime"
 V3_HEADER = (

@@ -6,7 +6,7 @@ The first stage of the import wizard. Pure Python (no Django) so it is fast to t
 episodes, extras and duplicates, and returns one `PrimeMovie` per film, or raises
 `PrimeFileError` whose `message` can be shown as is.
 
-    source.py   bytes to text: size limits, ZIP archives, binary look-alikes, encodings
+    files.py    bytes to text: size limits, ZIP archives, binary look-alikes, encodings
     formats.py  which export it is, and its rows with Amazon's defects repaired
     titles.py   edition tags, year hints, extras, episodes versus movies
     dates.py    watch dates and the per-file day/month decision
@@ -18,8 +18,8 @@ from datetime import UTC, datetime
 from rankings.titles import normalize_title
 
 from .dates import date_order, parse_date
+from .files import ACCEPTED, PrimeFileError, load_text, split_lines
 from .formats import FORMAT_LABELS, LANGUAGE_NAMES, Format, Layout, Row, Rows, detect, read_rows
-from .source import ACCEPTED, PrimeFileError, load_text, split_lines
 from .titles import Grammar, clean_title
 
 __all__ = [

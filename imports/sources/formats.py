@@ -9,7 +9,7 @@ from enum import StrEnum
 from functools import lru_cache
 from typing import NamedTuple
 
-from .source import ACCEPTED, PrimeFileError, too_many_rows
+from .files import ACCEPTED, PrimeFileError, too_many_rows
 
 # No film is called anything this long; refusing such titles up front keeps every later step
 # (title grammar, episode detection, matching) bounded by the length of a real title.
