@@ -8,6 +8,7 @@ Each step of an import, and the one module that does it:
     claim         matcher     leases, so no two requests ever match one item
     search        lookup      which catalog calls a title needs (pure), run by matcher's threads
     score         scoring     a proposal with its band and reason, from the candidates (pure)
+                  similarity  how alike two titles are, exactly or fuzzily (pure)
     store         matcher     each match written while its claim holds; the time budgets
     review        views       the wizard's pages and htmx regions
     decide        services    add, skip, undo, review again

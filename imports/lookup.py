@@ -23,14 +23,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 
-from imports.scoring import (
-    SUBTITLE_SEPARATOR,
-    Match,
-    ScoredCandidate,
-    match,
-    score_candidates,
-    standard_spelling,
-)
+from imports.scoring import Match, ScoredCandidate, match, score_candidates
+from imports.similarity import SUBTITLE_SEPARATOR, standard_spelling
 from rankings.catalog import Catalog, CatalogMovie, NotFound
 from rankings.titles import hyphenated_spelling
 

@@ -14,8 +14,8 @@ from imports.scoring import (
     Match,
     band_for,
     match,
-    standard_spelling,
 )
+from imports.similarity import standard_spelling
 from imports.sources.titles import clean_title
 from rankings.catalog import CatalogMovie
 
