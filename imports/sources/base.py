@@ -27,7 +27,10 @@ class Format(StrEnum):
 
 @dataclass(frozen=True)
 class Header:
-    """A file's first line, split on its delimiter and normalised for comparing names."""
+    """A file's first line, split on its delimiter and normalised for comparing names.
+
+    Sources are only asked about a header with at least one cell.
+    """
 
     cells: list[str]  # NFC, without surrounding spaces, quotes or BOM, casefolded
     delimiter: str
