@@ -29,8 +29,8 @@ from pathlib import Path
 from benchmarks.baseline import baseline_match
 from catalog.interface import Catalog
 from imports.lookup import find_match
-from imports.parsing.titles import clean_title
 from imports.scoring import Band, Match
+from imports.sources.titles import clean_title
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "tests" / "data" / "matching"
 OFFLINE_SET = DATA_DIR / "eval_offline.csv"

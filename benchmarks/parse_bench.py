@@ -19,7 +19,7 @@ import tracemalloc
 import zlib
 from datetime import UTC, datetime, timedelta
 
-from imports.parsing import clean_title, read_history
+from imports.sources import clean_title, read_history
 from tests.imports.conftest import V3_HEADER
 
 LEGACY_HEADER = (

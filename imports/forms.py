@@ -8,7 +8,7 @@ from catalog.active import get_catalog
 from catalog.interface import CatalogError
 from imports.decisions import Choice
 from imports.models import ImportItem
-from imports.parsing import PrimeFileError, read_history
+from imports.sources import PrimeFileError, read_history
 from rankings.forms import RatingForm
 
 

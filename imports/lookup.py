@@ -25,14 +25,8 @@ from datetime import date, datetime
 
 from catalog.interface import Catalog, CatalogMovie, NotFound
 from catalog.titles import hyphenated_spelling
-from imports.scoring import (
-    SUBTITLE_SEPARATOR,
-    Match,
-    ScoredCandidate,
-    match,
-    score_candidates,
-    standard_spelling,
-)
+from imports.scoring import Match, ScoredCandidate, match, score_candidates
+from imports.similarity import SUBTITLE_SEPARATOR, standard_spelling
 
 DETAILED_LEADERS = 2
 

@@ -17,7 +17,7 @@ from imports import matcher
 from imports.decisions import Outcome, last_step_summary
 from imports.forms import AddForm
 from imports.models import ImportItem, ImportSession
-from imports.parsing import LANGUAGE_NAMES
+from imports.sources import LANGUAGE_NAMES
 from movieranking.http import HtmxHttpRequest
 from rankings.models import Ranking
 from rankings.templatetags.films import day

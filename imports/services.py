@@ -12,7 +12,7 @@ from imports.models import (
     RememberedDecision,
     memory_key,
 )
-from imports.parsing import History, PrimeMovie
+from imports.sources import History, PrimeMovie
 from rankings.models import Ranking
 
 # Upload ---------------------------------------------------------------------------------------

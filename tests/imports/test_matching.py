@@ -9,15 +9,15 @@ from hypothesis import strategies as st
 from benchmarks.baseline import baseline_match, baseline_score
 from catalog.interface import CatalogMovie
 from imports.lookup import find_match
-from imports.parsing.titles import clean_title
 from imports.scoring import (
     HIGH,
     LOW,
     Match,
     band_for,
     match,
-    standard_spelling,
 )
+from imports.similarity import standard_spelling
+from imports.sources.titles import clean_title
 
 _ids = count(1)
 EN_DASH = "\u2013"  # TMDB writes subtitles with an en dash, Prime with a hyphen

@@ -4,7 +4,7 @@ import pytest
 from django.test import Client
 
 from imports.models import ImportItem, ImportSession
-from imports.parsing import read_history
+from imports.sources import read_history
 from tests.factories import MovieFactory, RankingFactory
 from tests.imports.conftest import upload, v3_file
 

@@ -427,8 +427,8 @@ def test_each_action_slides_the_expiry(alice_client, reviewing, settings):
 def test_cleanup_deletes_only_expired_sessions_and_supports_dry_run(
     alice, bob, sample_file, settings, capsys
 ):
-    from imports.parsing import read_history
     from imports.services import create_session
+    from imports.sources import read_history
 
     old = create_session(user=alice, file_name="old.csv", history=read_history(sample_file))
     ImportSession.objects.filter(pk=old.pk).update(expires_at=timezone.now() - timedelta(minutes=1))

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from catalog.titles import normalize_title
-from imports.parsing import History, PrimeFileError, clean_title, read_history
+from imports.sources import History, PrimeFileError, clean_title, read_history
 from tests.imports.conftest import v3_file
 
 FAST = settings(max_examples=200, deadline=None)
@@ -302,7 +302,7 @@ def test_dropping_extras_never_drops_a_row_typed_movie_without_a_label(films, ex
 
 def _extra_label_by_splitting(clean: str) -> bool:
     """`is_extra_label` as first written: split the whole title at every separator."""
-    from imports.parsing.titles import (
+    from imports.sources.titles import (
         _CJK_EXTRA_LABELS,
         _EXTRA_LABELS,
         _LABEL_PARTS,
@@ -337,7 +337,7 @@ LABEL_SEPARATORS = st.sampled_from([" ", ": ", " - ", " – ", " (", "：", ") "
     separators=st.lists(LABEL_SEPARATORS, min_size=8, max_size=8),
 )
 def test_a_long_title_is_an_extra_exactly_when_splitting_it_whole_says_so(pieces, separators):
-    from imports.parsing.titles import is_extra_label
+    from imports.sources.titles import is_extra_label
 
     title = "".join(p + s for p, s in zip(pieces, separators, strict=False)).strip()
 

@@ -21,9 +21,10 @@ from benchmarks.hostile_files import (
     zip_bomb,
     zip_of_many_members,
 )
-from imports.parsing import PrimeFileError, read_history, titles
-from imports.parsing.formats import MAX_LINE_CHARS, MAX_TITLE_CHARS, _four_column_split
-from tests.imports.test_parsing_properties import check
+from imports.sources import PrimeFileError, read_history, titles
+from imports.sources.base import MAX_LINE_CHARS, MAX_TITLE_CHARS
+from imports.sources.prime_exporter import _four_column_split
+from tests.imports.sources.test_properties import check
 
 MB = 1024 * 1024
 ZIP_METHOD_REFUSED = (

@@ -1,15 +1,7 @@
-"""Read an Amazon Prime Video watch-history file into a clean list of watched movies.
+"""From the rows any source read to the `History` of a file: films, extras and counts.
 
-The first stage of the import wizard. Pure Python (no Django) so it is fast to test and reuse.
-`read_history(data)` accepts the bytes a person uploaded, recognises the format from the content
-(`formats.py` describes each export and its quirks), repairs Amazon's known defects, drops
-episodes, extras and duplicates, and returns one `PrimeMovie` per film, or raises
-`PrimeFileError` whose `message` can be shown as is.
-
-    source.py   bytes to text: size limits, ZIP archives, binary look-alikes, encodings
-    formats.py  which export it is, and its rows with Amazon's defects repaired
-    titles.py   edition tags, year hints, extras, episodes versus movies
-    dates.py    watch dates and the per-file day/month decision
+Rows of one film are grouped however the file lists them, episodes and extras are told apart
+from films by type and title grammar, and every record is counted exactly once.
 """
 
 from dataclasses import dataclass
@@ -17,27 +9,9 @@ from datetime import UTC, datetime
 
 from catalog.titles import normalize_title
 
+from .base import Format, Layout, Row, Rows
 from .dates import date_order, parse_date
-from .formats import FORMAT_LABELS, LANGUAGE_NAMES, Format, Layout, Row, Rows, detect, read_rows
-from .source import ACCEPTED, PrimeFileError, load_text, split_lines
-from .titles import Grammar, clean_title
-
-__all__ = [
-    "ACCEPTED",
-    "DEFAULT_MAX_BYTES",
-    "DEFAULT_MAX_ROWS",
-    "FORMAT_LABELS",
-    "LANGUAGE_NAMES",
-    "Format",
-    "History",
-    "PrimeFileError",
-    "PrimeMovie",
-    "clean_title",
-    "read_history",
-]
-
-DEFAULT_MAX_BYTES = 10 * 1024 * 1024
-DEFAULT_MAX_ROWS = 200_000
+from .titles import Grammar
 
 
 @dataclass(frozen=True)
@@ -112,30 +86,6 @@ class History:
         return len(self.movies)
 
 
-def read_history(
-    data: bytes,
-    *,
-    filename: str = "",
-    max_bytes: int = DEFAULT_MAX_BYTES,
-    max_rows: int = DEFAULT_MAX_ROWS,
-) -> History:
-    """Parse an uploaded file. `filename` is only used in messages, never to pick the format.
-
-    `max_bytes` limits the upload and, for a ZIP, what it unpacks to; `max_rows` the records.
-    """
-    text = load_text(data, max_bytes)
-    lines = split_lines(text, max_rows)
-    del text
-    layout, body = detect(lines, filename)
-    read = read_rows(layout, body, max_rows)
-    if not read.records:
-        raise PrimeFileError(
-            f"This is a {layout.label} file, but it has no rows below the header. "
-            "Export your watch history again and upload the new file."
-        )
-    return _summarise(layout, read)
-
-
 _NEVER = datetime.min.replace(tzinfo=UTC)
 _Entry = tuple[datetime, str, str, str]  # when, title, image, gti
 _Title = tuple[str, int | None, str]  # clean title, year hint, normalised clean title
@@ -187,11 +137,12 @@ class _Items:
         return movies
 
 
-def _summarise(layout: Layout, read: Rows) -> History:
+def summarise(layout: Layout, read: Rows) -> History:
+    """The films, extras and counts in the rows one file's source read."""
     grammar = Grammar(row.title for row in read.rows if not row.hint)
     day_first, date_warning = date_order(
         (row.date for row in read.rows),
-        amazon_legacy=layout.format is Format.AMAZON_LEGACY,
+        amazon_legacy=layout.amazon_hours,
         delimiter=layout.delimiter,
     )
     dates: dict[str, datetime | None] = {}

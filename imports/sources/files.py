@@ -5,6 +5,7 @@ import io
 import re
 import zipfile
 import zlib
+from collections.abc import Collection
 
 MAX_ZIP_MEMBERS = 1_000
 # Real viewing histories deflate 10-50x; far beyond that only comes from a crafted archive.
@@ -36,7 +37,6 @@ _BINARY_SIGNATURES = (
     (b"\xd0\xcf\x11\xe0", "an Excel workbook (.xls); save it as CSV and upload that"),
     (b"{\\rtf", "a rich-text document"),
 )
-_VIEWING_HISTORY_NAMES = ("viewing history.csv", "digital.primevideo.viewinghistory.csv")
 _JSON_START = re.compile(r"\{|\[\s*[{\]]")
 _ARCHIVE_SUFFIXES = (".zip", ".gz", ".tgz", ".tar", ".7z", ".rar")
 
@@ -47,11 +47,12 @@ _READABLE_METHODS = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
-def load_text(data: bytes, max_bytes: int) -> str:
+def load_text(data: bytes, max_bytes: int, members: Collection[str]) -> str:
+    """The upload as text; from a ZIP, the first of `members` in it (casefolded base names)."""
     if len(data) > max_bytes:
         raise PrimeFileError(f"The file is larger than the {_limit(max_bytes)} limit. " + ACCEPTED)
     if data[:4] in (b"PK\x03\x04", b"PK\x05\x06"):
-        data = _unzip(data, max_bytes)
+        data = _unzip(data, max_bytes, members)
     blank = b" \t\r\n\x00\x1a" + codecs.BOM_UTF8 + codecs.BOM_UTF16_LE + codecs.BOM_UTF16_BE
     if not data[:4096].strip(blank) and not data.strip(blank):
         raise PrimeFileError("The file is empty. " + ACCEPTED)
@@ -109,7 +110,7 @@ def _decode(data: bytes) -> str:
     return data.decode("latin-1")
 
 
-def _unzip(data: bytes, max_bytes: int) -> bytes:
+def _unzip(data: bytes, max_bytes: int, wanted: Collection[str]) -> bytes:
     damaged = PrimeFileError("This ZIP file is damaged and cannot be opened. " + ACCEPTED)
     # Counted from the directory entries' signature before zipfile builds an object for each.
     if data.count(b"PK\x01\x02") > MAX_ZIP_MEMBERS:
@@ -126,7 +127,7 @@ def _unzip(data: bytes, max_bytes: int) -> bytes:
         raise PrimeFileError(
             "This is an Excel workbook (.xlsx). Save it as CSV and upload that. " + ACCEPTED
         )
-    member = _pick_member(members)
+    member = _pick_member(members, wanted)
     if member is None:
         nested = [n for n in names if n.lower().endswith(_ARCHIVE_SUFFIXES)]
         if nested:
@@ -185,10 +186,10 @@ def _too_many_members(count: int) -> PrimeFileError:
     )
 
 
-def _pick_member(members: list[zipfile.ZipInfo]) -> zipfile.ZipInfo | None:
+def _pick_member(members: list[zipfile.ZipInfo], wanted: Collection[str]) -> zipfile.ZipInfo | None:
     files = [m for m in members if not m.is_dir()]
     for member in files:
-        if member.filename.rsplit("/", 1)[-1].casefold() in _VIEWING_HISTORY_NAMES:
+        if member.filename.rsplit("/", 1)[-1].casefold() in wanted:
             return member
     tables = [m for m in files if m.filename.lower().endswith((".csv", ".tsv", ".txt"))]
     # A lone CSV is probably the user's own zipped export; the header check decides.
