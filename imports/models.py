@@ -1,4 +1,4 @@
-from datetime import date, timedelta
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
@@ -299,7 +299,7 @@ class ImportItem(models.Model):
     # Not stored: worked out once per row of the list review (imports.views._as_row).
     films: list[CatalogMovie]
     watched_day: str
-    rated_on_default: date
+    rated_on_default: str  # ISO, for the row's date input
 
     class Meta:
         ordering = ["position"]
