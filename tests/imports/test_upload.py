@@ -18,6 +18,16 @@ def test_the_upload_page_has_the_contract_heading_input_and_button(alice_client)
     assert ">Upload</button>" in page
 
 
+def test_the_upload_page_says_where_to_get_the_file_with_the_two_steps_of_each_way(alice_client):
+    page = alice_client.get("/settings/import/").content.decode()
+
+    assert "Where do I get my watch history?" in page
+    assert 'href="https://www.primevideo.com/settings/watch-history"' in page
+    assert "github.com/twocaretcat/watch-history-exporter-for-amazon-prime-video" in page
+    assert 'href="https://www.amazon.com/hz/privacy-central/data-requests/preview.html"' in page
+    assert page.count("<ol>") == 2 and page.count("<li>Paste the script") == 1
+
+
 def test_uploading_a_prime_file_creates_the_session_and_shows_the_counts(
     alice_client, alice, sample_file
 ):
