@@ -1,8 +1,10 @@
 import csv
 from functools import wraps
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -248,10 +250,19 @@ def review_list(request: HtmxHttpRequest, pk: int):
     return render_list(request, session)
 
 
+# A history of years holds hundreds of remembered titles: a page of them at a time.
+REMEMBERED_PER_PAGE = 50
+
+
 @require_GET
 def remembered(request: HtmxHttpRequest):
-    decisions_made = RememberedDecision.objects.filter(user=request.user)
-    return render(request, "imports/remembered.html", {"decisions": decisions_made})
+    mine = RememberedDecision.objects.filter(user=request.user)
+    search = SearchForm(request.GET)
+    query = search.cleaned_data["q"] if "q" in request.GET and search.is_valid() else ""
+    found = mine.filter(prime_title__icontains=query) if query else mine
+    page = Paginator(found, REMEMBERED_PER_PAGE).get_page(request.GET.get("page"))
+    context = {"page": page, "q": query, "total": mine.count(), "query": urlencode({"q": query})}
+    return render(request, "imports/remembered.html", context)
 
 
 @require_POST
