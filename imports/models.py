@@ -96,6 +96,12 @@ class ImportSession(models.Model):
     def is_expired(self) -> bool:
         return self.expires_at <= timezone.now()
 
+    @property
+    def movie_rows(self) -> int:
+        """The file's rows that were films: with the episode rows and the other rows dropped,
+        they make the total (a film watched three times is three rows and one film)."""
+        return max(0, self.total_entries - self.episodes_filtered - self.other_dropped)
+
     def extras_left_out(self) -> list[tuple[int, dict]]:
         """The extras not brought back, with their index in `extras`."""
         return [(index, extra) for index, extra in enumerate(self.extras) if not extra.get("item")]

@@ -56,6 +56,24 @@ def test_uploading_a_prime_file_creates_the_session_and_shows_the_counts(
     assert '<label for="matching-progress">Matching progress</label>' in page
 
 
+def test_the_counts_say_how_the_rows_add_up_to_the_total(alice_client, alice):
+    rows = [
+        ("2024-05-03 20:00:00.000", "Movie", "Casablanca"),
+        ("2024-05-02 20:00:00.000", "Movie", "Casablanca"),
+        ("2024-05-01 20:00:00.000", "Movie", "The Matrix"),
+        ("2024-04-30 20:00:00.000", "Series", "The Boys - Season 1"),
+        ("2024-04-29 20:00:00.000", "Series", "The Boys - Season 1"),
+        ("2024-04-28 20:00:00.000", "Movie", "Episode 0: Official Trailer"),
+    ]
+    page = upload(alice_client, v3_file(rows), follow=True).content.decode()
+
+    assert "<dt>Total entries</dt><dd>6</dd>" in page and "<dt>Movies found</dt><dd>2</dd>" in page
+    assert (
+        "3 rows of the 2 films found (a film watched again is one film), 2 episode rows and "
+        "1 other row (trailers, extras, live events, repeated rows) make 6." in page
+    )
+
+
 def test_films_already_ranked_are_counted_and_not_reviewed(alice_client, alice, sample_file):
     RankingFactory(
         user=alice, movie=MovieFactory(title="Pulp Fiction", imdb_id="tt0110912"), rating=4
