@@ -118,7 +118,15 @@ def _unzip(data: bytes, max_bytes: int, wanted: Collection[str]) -> bytes:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         members = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError):
+    # NotImplementedError: a directory entry claiming a newer ZIP version than zipfile reads.
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        NotImplementedError,
+        OSError,
+        EOFError,
+        ValueError,
+    ):
         raise damaged from None
     if len(members) > MAX_ZIP_MEMBERS:
         raise _too_many_members(len(members))

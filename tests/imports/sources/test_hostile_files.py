@@ -384,3 +384,14 @@ def test_a_damaged_or_doctored_zip_gives_a_history_or_a_message_never_another_er
 
     if not isinstance(result, str):
         check(result)
+
+
+def test_a_zip_whose_directory_claims_a_newer_zip_version_is_a_damaged_zip():
+    """Found by the doctored-ZIP property: zipfile raised NotImplementedError("zip file version
+    6.4") while reading the directory, which reached the person as a server error."""
+    data = bytearray(_zipped_history())
+    entry = data.index(b"PK\x01\x02")
+    data[entry + 6 : entry + 8] = (64).to_bytes(2, "little")  # version needed to extract: 6.4
+
+    with pytest.raises(PrimeFileError, match="This ZIP file is damaged"):
+        read_history(bytes(data), filename="Prime Video.zip")
