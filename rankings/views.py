@@ -29,7 +29,7 @@ def _get_ranking_for_user(request: HtmxHttpRequest, ranking_id: int) -> Ranking:
 
 @require_GET
 def find(request: HtmxHttpRequest) -> HttpResponse:
-    """Find a film: the page, or only its results region for htmx's live search."""
+    """Find a film: the page, or for htmx's live search only what fills its results region."""
     results: list[CatalogMovie] = []
     error = ""
     form = SearchForm(request.GET or None)
