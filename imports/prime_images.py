@@ -6,10 +6,14 @@ from urllib.parse import urlsplit
 
 # Host patterns in the Content-Security-Policy's own form ("*." is any subdomain, not the
 # bare domain), so the settings can put the same list in img-src. m.media-amazon.com is the
-# one Prime files carry today; the others served Amazon's covers before it.
+# one Prime files carry today; the others served Amazon's covers before it, and accounts outside
+# North America still get them from their region's host (na, eu, fe), named one by one rather
+# than as *.ssl-images-amazon.com.
 AMAZON_IMAGE_HOSTS = (
     "*.media-amazon.com",
     "images-na.ssl-images-amazon.com",
+    "images-eu.ssl-images-amazon.com",
+    "images-fe.ssl-images-amazon.com",
     "images-amazon.com",
     "*.images-amazon.com",
 )

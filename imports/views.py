@@ -25,7 +25,7 @@ from imports.pages import (
 )
 from movieranking.http import HtmxHttpRequest
 from rankings.forms import SearchForm
-from rankings.views import csv_safe
+from rankings.views import csv_safe, spreadsheet_csv_response
 
 
 class _Expired(Exception):
@@ -292,8 +292,7 @@ def item_search(request: HtmxHttpRequest, pk: int, item_pk: int):
 @_answers_expired
 def unmatched_csv(request: HtmxHttpRequest, pk: int):
     session = _get_session_for_user(request, pk)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="unmatched-and-skipped-titles.csv"'
+    response = spreadsheet_csv_response("unmatched-and-skipped-titles.csv")
     writer = csv.writer(response)
     writer.writerow(["title", "watch_dates", "reason"])
     for reason, items in [
@@ -301,6 +300,7 @@ def unmatched_csv(request: HtmxHttpRequest, pk: int):
         ("skipped", session.items.skipped_with_proposal()),
     ]:
         for item in items:
-            dates = " ".join(d[:10] for d in item.watched)
+            # A film watched in parts has several watch times on one day: the day once is enough.
+            dates = " ".join(sorted({d[:10] for d in item.watched}, reverse=True))
             writer.writerow([csv_safe(item.prime_title), dates, reason])
     return response

@@ -1,3 +1,4 @@
+import codecs
 import csv
 from datetime import date
 from urllib.parse import urlsplit
@@ -28,7 +29,7 @@ def _get_ranking_for_user(request: HtmxHttpRequest, ranking_id: int) -> Ranking:
 
 @require_GET
 def find(request: HtmxHttpRequest) -> HttpResponse:
-    """Find a film: the page, or only its results region for htmx's live search."""
+    """Find a film: the page, or for htmx's live search only what fills its results region."""
     results: list[CatalogMovie] = []
     error = ""
     form = SearchForm(request.GET or None)
@@ -181,6 +182,14 @@ def csv_safe(value) -> str:
     return "'" + text if text.startswith(FORMULA_PREFIXES) else text
 
 
+def spreadsheet_csv_response(filename: str) -> HttpResponse:
+    """A CSV download for people to open in a spreadsheet, to write rows into. Excel reads a
+    CSV without a byte order mark in the local code page ("AmÃ©lie"), so it starts with one."""
+    response = HttpResponse(codecs.BOM_UTF8, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
 @require_GET
 def export_csv(request: HtmxHttpRequest) -> HttpResponse:
     rankings = (
@@ -188,10 +197,7 @@ def export_csv(request: HtmxHttpRequest) -> HttpResponse:
         .select_related("movie")
         .order_by("-rated_at", "movie__title")
     )
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="movie-rankings-{date.today():%Y-%m-%d}.csv"'
-    )
+    response = spreadsheet_csv_response(f"movie-rankings-{date.today():%Y-%m-%d}.csv")
     writer = csv.writer(response)
     writer.writerow(["title", "year", "rating", "rated_at", "tmdb_id", "imdb_id"])
     for r in rankings.iterator(chunk_size=1000):

@@ -27,6 +27,9 @@ def test_images_may_come_from_tmdb_and_amazons_image_hosts(client, db):
     images = _policy(client.get("/accounts/login/"))["img-src"]
     assert "https://image.tmdb.org" in images
     assert "https://*.media-amazon.com" in images
+    for region in ("na", "eu", "fe"):
+        assert f"https://images-{region}.ssl-images-amazon.com" in images
+    assert "https://*.ssl-images-amazon.com" not in images
     assert "'unsafe-inline'" not in " ".join(images)
 
 

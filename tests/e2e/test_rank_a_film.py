@@ -26,7 +26,7 @@ def test_a_new_user_finds_casablanca_rates_it_and_exports_it(page):
 
     with page.expect_download() as download:
         page.get_by_role("link", name="Export CSV").click()
-    exported = Path(download.value.path()).read_text(encoding="utf-8")
+    exported = Path(download.value.path()).read_text(encoding="utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(exported)))
     assert [(r["title"], r["year"], r["rating"], r["imdb_id"]) for r in rows] == [
         ("Casablanca", "1942", "5", "tt0034583")

@@ -8,6 +8,8 @@ from imports.prime_images import prime_image_url
 from tests.imports.conftest import V3_HEADER, upload
 
 COVER = "https://m.media-amazon.com/images/S/pv-target-images/bba1._UX667_UY375_SY200_.jpg"
+# Accounts in Europe carry covers on Amazon's regional host instead.
+EU_COVER = "https://images-eu.ssl-images-amazon.com/images/I/81abc._SX300_.jpg"
 
 
 @pytest.mark.parametrize(
@@ -15,6 +17,8 @@ COVER = "https://m.media-amazon.com/images/S/pv-target-images/bba1._UX667_UY375_
     [
         COVER,
         "https://images-na.ssl-images-amazon.com/images/I/81abc.jpg",
+        "https://images-eu.ssl-images-amazon.com/images/I/81abc.jpg",
+        "https://images-fe.ssl-images-amazon.com/images/I/81abc.jpg",
         "https://ecx.images-amazon.com/images/I/51xyz.jpg",
         "https://images-amazon.com/images/I/51xyz.jpg",
         "HTTPS://M.MEDIA-AMAZON.COM/images/x.jpg",
@@ -54,6 +58,10 @@ def test_an_https_cover_on_amazons_image_hosts_is_shown(url):
         'https://m.media-amazon.com/x.jpg" onerror="alert(1)',
         "https://m.media-\tamazon.com/x.jpg",
         "https://m.media-amazon.com\x00.evil.example/x.jpg",
+        "https://images-eu.ssl-images-amazon.com.evil.example/x.jpg",
+        "https://images-eu-ssl-images-amazon.com/x.jpg",
+        "https://images-xx.ssl-images-amazon.com/x.jpg",
+        "https://evil.ssl-images-amazon.com.example/x.jpg",
     ],
 )
 def test_any_other_url_is_not_shown(url):
@@ -83,14 +91,20 @@ def _review_card(client, user, data: bytes) -> str:
 
 
 @pytest.mark.usefixtures("offline_catalog")
-def test_the_review_card_shows_the_amazon_cover(alice_client, alice):
-    page = _review_card(alice_client, alice, _file_with_cover(COVER))
-    assert f'<img class="prime-image" src="{COVER}"' in page
+@pytest.mark.parametrize("cover", [COVER, EU_COVER])
+def test_the_review_card_shows_the_amazon_cover(alice_client, alice, cover):
+    page = _review_card(alice_client, alice, _file_with_cover(cover))
+    assert f'<img class="prime-image" src="{cover}"' in page
 
 
 @pytest.mark.usefixtures("offline_catalog")
 @pytest.mark.parametrize(
-    "url", ["javascript:alert(1)", "https://evil.example/m.media-amazon.com/x.jpg"]
+    "url",
+    [
+        "javascript:alert(1)",
+        "https://evil.example/m.media-amazon.com/x.jpg",
+        "https://images-eu.ssl-images-amazon.com.evil.example/x.jpg",
+    ],
 )
 def test_the_review_card_leaves_out_a_cover_from_anywhere_else(alice_client, alice, url):
     page = _review_card(alice_client, alice, _file_with_cover(url))

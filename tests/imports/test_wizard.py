@@ -1,3 +1,4 @@
+import codecs
 import csv
 import io
 from datetime import date, timedelta
@@ -14,7 +15,7 @@ from imports import matcher, views
 from imports.models import ImportItem, ImportSession
 from rankings.models import Ranking
 from tests.factories import MovieFactory, RankingFactory
-from tests.imports.conftest import upload
+from tests.imports.conftest import upload, v3_file
 
 pytestmark = pytest.mark.usefixtures("offline_catalog")
 
@@ -224,7 +225,9 @@ def test_finishing_shows_the_summary_with_unmatched_titles_and_their_csv(
     rows = list(
         csv.reader(
             io.StringIO(
-                alice_client.get(f"/settings/import/{reviewing.pk}/unmatched.csv").content.decode()
+                alice_client.get(f"/settings/import/{reviewing.pk}/unmatched.csv").content.decode(
+                    "utf-8-sig"
+                )
             )
         )
     )
@@ -233,6 +236,37 @@ def test_finishing_shows_the_summary_with_unmatched_titles_and_their_csv(
         ["Zorblax the Unfilmed Saga", "2023-11-11", "no match found"],
     ]
     assert Ranking.objects.filter(user=alice).count() == 4
+
+
+def test_the_unmatched_csv_opens_in_a_spreadsheet_with_each_watch_day_once_newest_first(
+    alice_client, alice
+):
+    title = "Zorblax: L’Été des Inconnus"
+    upload(
+        alice_client,
+        v3_file(
+            [
+                ("2023-11-11 11:11:11.000", "Movie", title),
+                ("2024-05-02 21:00:00.000", "Movie", title),
+                ("2024-05-02 09:00:00.000", "Movie", title),
+                ("2023-11-11 10:00:00.000", "Movie", title),
+                ("2024-05-02 15:00:00.000", "Movie", title),
+            ]
+        ),
+    )
+    session = ImportSession.objects.get(user=alice)
+    _match_all(alice_client, session)
+    while item := _card(session):
+        _skip(alice_client, session, item)
+
+    content = alice_client.get(f"/settings/import/{session.pk}/unmatched.csv").content
+
+    # Excel takes a CSV without a BOM for the local code page and garbles the accents.
+    assert content.startswith(codecs.BOM_UTF8 + b"title,watch_dates,reason\r\n")
+    assert list(csv.reader(io.StringIO(content.decode("utf-8-sig")))) == [
+        ["title", "watch_dates", "reason"],
+        [title, "2024-05-02 2023-11-11", "no match found"],
+    ]
 
 
 def test_the_summary_lists_skipped_titles_apart_and_hides_the_upload_counts(

@@ -15,11 +15,16 @@ def test_the_find_page_lists_matching_films_with_title_and_year(alice_client):
     assert "<html" in page
 
 
-def test_an_htmx_search_returns_only_the_results_fragment(alice_client):
+def test_an_htmx_search_returns_only_what_goes_inside_the_results_region(alice_client):
+    page = alice_client.get("/find/").content.decode()
+    assert page.count('id="search-results"') == 1 and 'hx-target="#search-results"' in page
+
     response = alice_client.get("/find/", {"q": "casablanca"}, headers={"HX-Request": "true"})
-    page = response.content.decode()
-    assert 'id="search-results"' in page and "Casablanca" in page
-    assert "<html" not in page
+    fragment = response.content.decode()
+    assert "Casablanca" in fragment and '<ul class="film-list">' in fragment
+    # Swapped into the region's inside: a second element with its id would nest in it.
+    assert 'id="search-results"' not in fragment
+    assert "<html" not in fragment
 
 
 def test_going_back_to_a_search_htmx_has_not_cached_returns_the_whole_page(alice_client):

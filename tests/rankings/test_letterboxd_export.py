@@ -40,6 +40,15 @@ def test_the_export_is_a_zip_of_letterboxd_csv_files(alice_client, alice):
     }
 
 
+def test_the_letterboxd_files_start_with_their_header_and_no_byte_order_mark(alice_client, alice):
+    RankingFactory(user=alice, movie=MovieFactory(title="Amélie", year=2001))
+    archive = zipfile.ZipFile(io.BytesIO(alice_client.get("/rankings/letterboxd.zip").content))
+    # Letterboxd's importer reads these, not a spreadsheet: a BOM would join the first column name.
+    [content] = [archive.read(name) for name in archive.namelist()]
+    assert content.startswith(b"Title,Year,tmdbID,imdbID,Rating,WatchedDate,Rewatch\r\n")
+    assert "Amélie".encode() in content
+
+
 def test_the_export_lists_newest_ratings_first_with_offline_films_by_imdb_id(alice_client, alice):
     RankingFactory(
         user=alice,

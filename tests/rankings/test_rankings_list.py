@@ -1,3 +1,4 @@
+import codecs
 import csv
 import io
 from datetime import date
@@ -209,15 +210,26 @@ def test_the_export_has_one_row_per_ranking_with_the_documented_columns(alice_cl
     )
     response = alice_client.get("/rankings/export.csv")
     assert response["Content-Type"].startswith("text/csv")
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows == [
         ["title", "year", "rating", "rated_at", "tmdb_id", "imdb_id"],
         ["Casablanca", "1942", "5", "2024-03-09", "289", "tt0034583"],
     ]
 
 
+def test_the_export_starts_with_a_byte_order_mark_so_excel_reads_it_as_utf_8(alice_client, alice):
+    RankingFactory(user=alice, movie=MovieFactory(title="Amélie", year=2001))
+    content = alice_client.get("/rankings/export.csv").content
+    # Excel takes a CSV without a BOM for the local code page and shows "AmÃ©lie".
+    assert content.startswith(codecs.BOM_UTF8 + b"title,year,rating,rated_at,tmdb_id,imdb_id\r\n")
+    assert content.count(codecs.BOM_UTF8) == 1
+    rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
+    assert rows[1][:2] == ["Amélie", "2001"]
+
+
 @pytest.mark.parametrize("title", ['=HYPERLINK("http://x")', "+1+1", "-2", "@SUM(A1)"])
 def test_the_export_neutralises_spreadsheet_formulas(alice_client, alice, title):
     RankingFactory(user=alice, movie=MovieFactory(title=title))
-    rows = list(csv.reader(io.StringIO(alice_client.get("/rankings/export.csv").content.decode())))
+    content = alice_client.get("/rankings/export.csv").content.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(content)))
     assert rows[1][0] == "'" + title
