@@ -148,6 +148,18 @@
     }
   });
 
+  // With a fast server the first click of a double click on Add or Skip brings the next card
+  // before the second click, which would then decide that card (or ask it for a rating) unseen.
+  // The second click of a double click (or the third of a triple) decides nothing; caught
+  // before htmx sees it, on its way down to the button.
+  window.addEventListener("click", function (event) {
+    if (event.detail < 2 || !event.target.closest) return;
+    if (event.target.closest("#add-button, #skip-button")) {
+      event.preventDefault();
+      event.stopPropagation();
+    }
+  }, true);
+
   // The card's search box is swapped in with each card; typing right after a swap can come
   // before htmx has wired the new input up. A listener on the document never misses it.
   var searchTimer;
