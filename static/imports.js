@@ -182,9 +182,17 @@
       note = document.createElement("p");
       note.className = "message warning retry-note";
       note.setAttribute("role", "status");
-      section.insertBefore(note, section.querySelector("form"));
+      section.insertBefore(note, section.querySelector(":scope > form, :scope > noscript"));
     }
     return note;
+  }
+
+  // While matching runs by itself its plain form waits in a <noscript>; it comes out when
+  // the page stops sending. (A swapped-in noscript holds elements, the first page's holds
+  // text: either way its innerHTML is the form.)
+  function showContinueButton(section) {
+    var fallback = section.querySelector(":scope > noscript.continue-matching");
+    if (fallback) fallback.outerHTML = fallback.innerHTML;
   }
 
   function retryMatching(event) {
@@ -193,8 +201,11 @@
     if (!section) return;
     var xhr = event.detail.xhr;
     // A 4xx is the server's real answer (another user's session is a 404): asking again
-    // would get the same one, so leave it to the "Continue matching" button.
-    if (event.type === "htmx:responseError" && xhr && xhr.status > 0 && xhr.status < 500) return;
+    // would get the same one, so leave it to the "Continue matching" button, which shows it.
+    if (event.type === "htmx:responseError" && xhr && xhr.status > 0 && xhr.status < 500) {
+      showContinueButton(section);
+      return;
+    }
     var attempt = Number(section.getAttribute("data-retries") || 0);
     var seconds = RETRY_SECONDS[Math.min(attempt, RETRY_SECONDS.length - 1)];
     section.setAttribute("data-retries", attempt + 1);
