@@ -148,6 +148,18 @@
     }
   });
 
+  // With a fast server the first click of a double click on Add or Skip brings the next card
+  // before the second click, which would then decide that card (or ask it for a rating) unseen.
+  // The second click of a double click (or the third of a triple) decides nothing; caught
+  // before htmx sees it, on its way down to the button.
+  window.addEventListener("click", function (event) {
+    if (event.detail < 2 || !event.target.closest) return;
+    if (event.target.closest("#add-button, #skip-button")) {
+      event.preventDefault();
+      event.stopPropagation();
+    }
+  }, true);
+
   // The card's search box is swapped in with each card; typing right after a swap can come
   // before htmx has wired the new input up. A listener on the document never misses it.
   var searchTimer;
@@ -170,9 +182,17 @@
       note = document.createElement("p");
       note.className = "message warning retry-note";
       note.setAttribute("role", "status");
-      section.insertBefore(note, section.querySelector("form"));
+      section.insertBefore(note, section.querySelector(":scope > form, :scope > noscript"));
     }
     return note;
+  }
+
+  // While matching runs by itself its plain form waits in a <noscript>; it comes out when
+  // the page stops sending. (A swapped-in noscript holds elements, the first page's holds
+  // text: either way its innerHTML is the form.)
+  function showContinueButton(section) {
+    var fallback = section.querySelector(":scope > noscript.continue-matching");
+    if (fallback) fallback.outerHTML = fallback.innerHTML;
   }
 
   function retryMatching(event) {
@@ -181,8 +201,11 @@
     if (!section) return;
     var xhr = event.detail.xhr;
     // A 4xx is the server's real answer (another user's session is a 404): asking again
-    // would get the same one, so leave it to the "Continue matching" button.
-    if (event.type === "htmx:responseError" && xhr && xhr.status > 0 && xhr.status < 500) return;
+    // would get the same one, so leave it to the "Continue matching" button, which shows it.
+    if (event.type === "htmx:responseError" && xhr && xhr.status > 0 && xhr.status < 500) {
+      showContinueButton(section);
+      return;
+    }
     var attempt = Number(section.getAttribute("data-retries") || 0);
     var seconds = RETRY_SECONDS[Math.min(attempt, RETRY_SECONDS.length - 1)];
     section.setAttribute("data-retries", attempt + 1);

@@ -163,3 +163,42 @@ def test_a_card_whose_only_proposal_is_low_selects_nothing_and_enter_says_so_by_
     expect(choices.get_by_role("alert")).to_have_text("Choose the film to add, or Skip.")
     expect(choices).to_have_attribute("aria-invalid", "true")
     assert not Ranking.objects.filter(user=user).exists()
+
+
+def _center(locator):
+    box = locator.bounding_box()
+    return box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+
+
+def test_a_double_click_on_add_adds_once_and_leaves_the_next_card_alone(page, tmp_path):
+    sign_up(page, username="doubleclick")
+    history = tmp_path / "prime-history.csv"
+    history.write_bytes(v3_file([ROWS[0], ROWS[5], ROWS[6]]))
+    page.goto("/settings/import/")
+    page.get_by_label("Watch history file").set_input_files(history)
+    page.get_by_role("button", name="Upload").click()
+    expect(_card_title(page)).to_have_text("Casablanca", timeout=20_000)
+    expect(page.locator(".band")).to_have_text("High")
+    page.get_by_label("4 stars").check()
+
+    # A fast server answers the first click before the second: the second click of the double
+    # click lands on the next card's Add.
+    add = page.get_by_role("button", name="Add")
+    page.mouse.click(*_center(add))
+    expect(_card_title(page)).to_have_text("The Matrix")
+    page.mouse.move(*_center(add))
+    page.mouse.down(click_count=2)
+    page.mouse.up(click_count=2)
+    page.wait_for_timeout(1000)
+
+    expect(_card_title(page)).to_have_text("The Matrix")
+    expect(page.get_by_role("alert")).to_have_count(0)
+    expect(page.get_by_text("Choose a rating from 1 to 5 stars.")).to_have_count(0)
+    rankings = Ranking.objects.filter(user__username="doubleclick")
+    assert [(r.movie.title, r.rating) for r in rankings] == [("Casablanca", 4)]
+
+    # The next card is decided as usual, by one click.
+    page.get_by_label("5 stars").check()
+    page.get_by_role("button", name="Add").click()
+    expect(_card_title(page)).to_have_text("Inception")
+    assert rankings.all().count() == 2

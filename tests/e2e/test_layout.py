@@ -195,3 +195,26 @@ def test_the_keyboard_hint_shows_only_where_there_is_a_keyboard(sized_page, tmp_
         expect(hint).to_be_hidden()
     else:
         expect(hint).to_be_visible()
+
+
+def _gap(a: dict, b: dict) -> float:
+    """The distance between two boxes: across, below, or both when they sit diagonally."""
+    across = max(b["x"] - (a["x"] + a["width"]), a["x"] - (b["x"] + b["width"]), 0)
+    down = max(b["y"] - (a["y"] + a["height"]), a["y"] - (b["y"] + b["height"]), 0)
+    return max(across, down)
+
+
+def test_replacing_an_import_stands_apart_from_keeping_it(sized_page, tmp_path):
+    page = sized_page
+    sign_up(page, username="replacer")
+    _upload(page, tmp_path, ROWS[1:3])
+    expect(page.locator("#card-title")).to_have_text("Casablanca", timeout=20_000)
+    _upload(page, tmp_path, ROWS[4:5])
+    expect(page.get_by_role("heading", name="Replace your import in progress?")).to_be_visible()
+    _fits(page, "wizard-replace")
+
+    replace = page.get_by_role("button", name="Replace my current import")
+    keep = page.get_by_role("button", name="Keep my current import")
+    _in_view(page, replace)
+    _in_view(page, keep)
+    assert _gap(replace.bounding_box(), keep.bounding_box()) >= 16

@@ -132,3 +132,60 @@ def test_the_same_walk_works_by_touch_on_a_phone(browser, live_server, offline_c
         assert Ranking.objects.filter(user__username="thumbs").count() == HIGH + len(DOUBTFUL)
     finally:
         context.close()
+
+
+SMALL = [
+    ("2024-05-01 20:00:00.000", "Movie", "Casablanca"),
+    ("2024-03-01 19:00:00.000", "Movie", "The Matrix"),
+    ("2024-02-01 18:30:00.000", "Movie", "Inception"),
+]
+
+
+def _open_small_list(page, tmp_path, username):
+    sign_up(page, username=username)
+    history = tmp_path / "prime-history.csv"
+    history.write_bytes(v3_file(SMALL))
+    page.goto("/settings/import/")
+    page.get_by_label("Watch history file").set_input_files(history)
+    page.get_by_role("button", name="Upload").click()
+    page.get_by_role("link", name="Review as a list").click(timeout=20_000)
+    expect(_rows(page, "pending")).to_have_count(len(SMALL))
+
+
+def _rate_two_rows(page):
+    """Two row decisions in a row: each answer swaps the row and the progress above the list."""
+    first, second = _rows(page, "pending").nth(0), _rows(page, "pending").nth(1)
+    first_id, second_id = first.get_attribute("id"), second.get_attribute("id")
+    first.get_by_label("4 stars").check()
+    expect(page.locator(f"#{first_id}")).to_have_class(re.compile("decided"))
+    page.locator(f"#{second_id}").get_by_label("2 stars").check()
+    expect(page.locator(f"#{second_id}")).to_have_class(re.compile("decided"))
+    expect(page.locator("#list-progress")).to_contain_text("2 of 3")
+    return page.locator(f"#{second_id}")
+
+
+def test_the_undo_above_the_list_takes_back_a_row_decided_just_before(page, tmp_path):
+    _open_small_list(page, tmp_path, "rowundo")
+    row = _rate_two_rows(page)
+    assert Ranking.objects.filter(user__username="rowundo").count() == 2
+
+    page.locator("#list-progress").get_by_role("button", name="Undo").click()
+
+    expect(row).to_have_class(re.compile("pending"))
+    expect(_rows(page, "pending")).to_have_count(len(SMALL) - 1)
+    assert Ranking.objects.filter(user__username="rowundo", rating=2).count() == 0
+    assert Ranking.objects.filter(user__username="rowundo").count() == 1
+
+
+def test_the_u_key_takes_back_a_row_decided_just_before(page, tmp_path):
+    _open_small_list(page, tmp_path, "rowkeyundo")
+    row = _rate_two_rows(page)
+
+    page.keyboard.press("u")
+
+    expect(row).to_have_class(re.compile("pending"))
+    expect(_rows(page, "pending")).to_have_count(len(SMALL) - 1)
+    assert Ranking.objects.filter(user__username="rowkeyundo", rating=2).count() == 0
+    page.keyboard.press("u")
+    expect(_rows(page, "pending")).to_have_count(len(SMALL))
+    assert not Ranking.objects.filter(user__username="rowkeyundo").exists()

@@ -1,6 +1,7 @@
 import codecs
 import csv
 import io
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -66,6 +67,34 @@ def test_matching_shows_progress_and_then_the_first_review_card(alice_client, se
     assert "<html" not in page
     assert '<h2 id="card-title" tabindex="-1">Casablanca</h2>' in page
     assert "1 of 5" in page
+
+
+def _buttons_outside_noscript(page: str) -> str:
+    """The page as a browser with JavaScript shows it: what a noscript holds is not there."""
+    return re.sub(r"<noscript.*?</noscript>", "", page, flags=re.S)
+
+
+def test_while_matching_runs_by_itself_it_offers_no_button_but_without_javascript(
+    alice_client, session
+):
+    page = alice_client.get(f"/settings/import/{session.pk}/").content.decode()
+    assert "Matching progress" in page
+    assert "Continue matching" not in _buttons_outside_noscript(page)
+    assert "Retry matching" not in page
+    # Without JavaScript nothing sends the next request: the plain form does.
+    noscript = re.search(r"<noscript[^>]*>(.*?)</noscript>", page, flags=re.S)
+    assert noscript is not None
+    assert f'action="/settings/import/{session.pk}/match/"' in noscript.group(1)
+    assert "Continue matching</button>" in noscript.group(1)
+
+
+def test_paused_matching_offers_retry_matching(alice_client, session):
+    session.matching_error = "TMDB is not answering."
+    session.save(update_fields=["matching_error"])
+    page = alice_client.get(f"/settings/import/{session.pk}/").content.decode()
+    assert "Matching is paused" in page
+    assert "Retry matching</button>" in _buttons_outside_noscript(page)
+    assert "Continue matching" not in page
 
 
 def test_the_review_card_shows_the_proposal_link_band_and_contract_labels(alice_client, reviewing):
